@@ -1,0 +1,44 @@
+# Tern: `make run` builds and starts a broker; `make test` runs the whole suite.
+SHELL := /bin/bash
+SWIFT ?= swift
+DATA ?= ./data
+SYSTEM_PACKAGES := libmicrohttpd-dev libyajl-dev pkg-config zlib1g-dev
+VENV_DIR := .venv
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+
+.PHONY: deps build release run test test-swift test-conformance bench format
+
+## Installs the C libraries Tern links against, when they are missing.
+deps:
+	@missing=""; \
+	for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then missing="$$missing python3-venv"; fi; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build --product tern
+
+release: deps
+	$(SWIFT) build -c release --product tern
+
+## Starts nameserver (9876), broker (10911) and gateway (8080) in one process, store under $(DATA).
+run: release
+	.build/release/tern start --store-path "$(DATA)"
+
+test: deps test-swift test-conformance
+
+test-swift:
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+test-conformance: build
+	bash Tests/conformance/run.sh
+
+bench: release
+	bash bench/run.sh
+
+format:
+	$(SWIFT) format --in-place --recursive Sources Tests Package.swift
