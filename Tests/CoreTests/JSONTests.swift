@@ -1,0 +1,31 @@
+import Core
+import Testing
+
+@Test func parsesNumbersKeepingTheirSourceText() throws {
+    let value = try JSONParser.parse(#"{"code":105,"big":9007199254740993,"extFields":{"d":4,"b":"T"}}"#)
+    #expect(value["code"]?.scalarText == "105")
+    #expect(value["big"]?.int64Value == 9_007_199_254_740_993)
+    #expect(value["extFields"]?["d"]?.scalarText == "4")
+    #expect(value["extFields"]?["b"]?.stringValue == "T")
+}
+
+@Test func rejectsTruncatedJSONWithAMessage() {
+    #expect(throws: JSONParseError.self) { try JSONParser.parse(#"{"code":"#) }
+}
+
+@Test func writerEscapesPropertySeparators() throws {
+    let writer = JSONWriter()
+    writer.beginObject()
+    writer.field("i", "KEYS\u{1}k1\u{2}TAGS\u{1}a\u{2}")
+    writer.field("n", 42)
+    writer.endObject()
+    #expect(writer.string() == #"{"i":"KEYS\u0001k1\u0002TAGS\u0001a\u0002","n":42}"#)
+    let back = try JSONParser.parse(writer.bytes())
+    #expect(back["i"]?.stringValue == "KEYS\u{1}k1\u{2}TAGS\u{1}a\u{2}")
+}
+
+@Test func valuesRoundTripThroughTheWriter() throws {
+    let text = #"{"a":[1,2.5,true,false,null,"x"],"b":{"c":"d"}}"#
+    let value = try JSONParser.parse(text)
+    #expect(String(decoding: value.serialized(), as: UTF8.self) == text)
+}
