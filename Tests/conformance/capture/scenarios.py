@@ -64,7 +64,7 @@ def producer_heartbeat(namesrv: str) -> None:
     """Keeps a started producer alive past its first scheduled heartbeat."""
     p = producer(namesrv)
     p.send_sync(make_message("hello-heartbeat"))
-    time.sleep(float(__import__("os").environ.get("TERN_CAPTURE_IDLE", "35")))
+    time.sleep(float(__import__("os").environ.get("TERN_CAPTURE_IDLE", "12")))
     p.shutdown()
 
 
