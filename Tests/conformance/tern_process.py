@@ -125,6 +125,7 @@ class TernProcess:
         if "endpoints" not in found:
             code = self.process.wait(5)
             self.process = None
+            self.stderr_file.close()
             raise RuntimeError(f"tern exited ({code}) before TERN_READY\n{self.diagnostics()}")
         self.endpoints = found["endpoints"]
         expected = Endpoints(f"127.0.0.1:{self.namesrv_port}", f"127.0.0.1:{self.broker_port}",

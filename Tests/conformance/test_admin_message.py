@@ -14,7 +14,7 @@ def test_message_found_by_id_and_by_key(tern, names):
     tern.create_topic(names.topic, queues=4)
     producer = start_producer(tern.namesrv, names.producer_group)
     try:
-        target = producer.send_sync(make_message(names.topic, b"find-me\x00\xff", tags="TagF",
+        target = producer.send_sync(make_message(names.topic, b"find-me\x01\xff", tags="TagF",
                                                  keys="order-42 extra", props={"color": "red"}))
         others = [producer.send_sync(make_message(names.topic, f"same-key-{i}", tags="TagF", keys="order-42"))
                   for i in range(2)]
@@ -27,7 +27,7 @@ def test_message_found_by_id_and_by_key(tern, names):
     found = by_id[0]
     assert found["msgId"] == target.msg_id
     assert found["topic"] == names.topic
-    assert _body(found) == b"find-me\x00\xff"
+    assert _body(found) == b"find-me\x01\xff"
     assert found["tags"] == "TagF"
     assert found["keys"] == "order-42 extra"
     assert found["properties"]["color"] == "red"

@@ -10,7 +10,8 @@ def _send_batch_of_distinct_messages(producer, topic: str, count: int) -> list[d
     sent = []
     for i in range(count):
         spec = {
-            "body": f"body-{i}-\u00e9\u6d88\u606f".encode("utf-8") + bytes([0, 1, 2, 255]),
+            # No NUL byte: both C wrappers pass bodies as C strings, so a NUL truncates the body.
+            "body": f"body-{i}-\u00e9\u6d88\u606f".encode("utf-8") + bytes([1, 2, 127, 255]),
             "tags": "TagA" if i % 2 == 0 else "TagB",
             "keys": f"key-{i} shared-key",
             "props": {"color": f"c{i}", "size": str(i * 10), "unicode": "\u00fcber"},

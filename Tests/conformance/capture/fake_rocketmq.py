@@ -143,8 +143,13 @@ class FakeRocketMQ:
 
     # --- lifecycle -------------------------------------------------------------------------------
 
-    def start(self) -> None:
-        namesrv = self._listen(0)
+    def start(self, namesrv_port: int = 0, broker_port: int = 0) -> None:
+        namesrv = self._listen(namesrv_port)
+        if broker_port:
+            self.broker_port = broker_port
+            self._serve(self._listen(broker_port), "broker")
+            self._serve(namesrv, "namesrv")
+            return
         self.namesrv_port = namesrv.getsockname()[1]
         # Serve the broker on P and also on P-2 (the "VIP" port some old clients use, spec 1.1).
         for _ in range(50):

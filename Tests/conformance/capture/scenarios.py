@@ -103,7 +103,7 @@ def send_batch(namesrv: str) -> None:
 
 
 def push_consumer(namesrv: str, model=None) -> None:
-    consumer = rmq.PushConsumer(CONSUMER_GROUP, message_model=model or rmq.MessageModel.CLUSTERING)
+    consumer = rmq.PushConsumer(CONSUMER_GROUP, message_model=rmq.MessageModel.CLUSTERING if model is None else model)
     consumer.set_namesrv_addr(namesrv)
 
     def on_message(msg):
