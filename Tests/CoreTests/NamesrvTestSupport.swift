@@ -61,10 +61,12 @@ struct NamesrvHarness {
 
     /// REGISTER_BROKER with a JSON body and a correct CRC.
     @discardableResult
-    func register(brokerName: String = "broker-a", brokerId: Int64 = 0, brokerAddr: String = "192.168.1.10:10911",
-                  cluster: String = "DefaultCluster", topics: [TopicConfig],
-                  dataVersion: DataVersion = DataVersion(timestamp: 1_700_000_000_000, counter: 1),
-                  connectionID: String = "connection-1") -> RemotingCommand? {
+    func register(
+        brokerName: String = "broker-a", brokerId: Int64 = 0, brokerAddr: String = "192.168.1.10:10911",
+        cluster: String = "DefaultCluster", topics: [TopicConfig],
+        dataVersion: DataVersion = DataVersion(timestamp: 1_700_000_000_000, counter: 1),
+        connectionID: String = "connection-1"
+    ) -> RemotingCommand? {
         var table: [String: TopicConfig] = [:]
         for topic in topics { table[topic.topicName] = topic }
         let body = RegisterBrokerBody(
@@ -74,8 +76,9 @@ struct NamesrvHarness {
             brokerName: brokerName, brokerAddr: brokerAddr, clusterName: cluster,
             haServerAddr: brokerAddr.replacingPort(with: "10912"), brokerId: brokerId,
             bodyCrc32: CRC32.rocketMQChecksum(bytes))
-        var request = RemotingCommand.request(.registerBroker, extFields: header.extFields,
-                                              body: ByteBuffer(bytes: bytes))
+        var request = RemotingCommand.request(
+            .registerBroker, extFields: header.extFields,
+            body: ByteBuffer(bytes: bytes))
         request.version = 479
         return send(request, connectionID: connectionID)
     }

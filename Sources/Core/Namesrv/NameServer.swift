@@ -27,8 +27,9 @@ public final class NameServer: Sendable {
         self.logger = logger
         routeInfoManager = RouteInfoManager(configuration: configuration, clock: clock, logger: logger)
         kvConfigManager = KVConfigManager(path: configuration.kvConfigPath, logger: logger)
-        processor = NamesrvProcessor(routeInfoManager: routeInfoManager, kvConfigManager: kvConfigManager,
-                                     configuration: configuration, logger: logger)
+        processor = NamesrvProcessor(
+            routeInfoManager: routeInfoManager, kvConfigManager: kvConfigManager,
+            configuration: configuration, logger: logger)
     }
 
     /// A name server measuring liveness with `ContinuousClock`.

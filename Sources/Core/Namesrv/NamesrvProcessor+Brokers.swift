@@ -3,8 +3,10 @@ import NIOCore
 
 /// Broker-facing codes: registration, liveness, write permission.
 extension NamesrvProcessor {
-    func registerBroker(_ request: RemotingCommand,
-                        context: any RequestContext) throws(ProtocolDecodingError) -> RemotingCommand {
+    func registerBroker(
+        _ request: RemotingCommand,
+        context: any RequestContext
+    ) throws(ProtocolDecodingError) -> RemotingCommand {
         let header = try RegisterBrokerRequestHeader(extFields: request.extFields)
         let body = request.body.map { Array($0.readableBytesView) } ?? []
         if header.bodyCrc32 != 0, CRC32.rocketMQChecksum(body) != header.bodyCrc32 {
@@ -43,8 +45,10 @@ extension NamesrvProcessor {
         return request.response(.success, extFields: result.extFields, body: responseBody)
     }
 
-    func unregisterBroker(_ request: RemotingCommand,
-                          _ header: CustomHeaderReader) throws(ProtocolDecodingError) -> RemotingCommand {
+    func unregisterBroker(
+        _ request: RemotingCommand,
+        _ header: CustomHeaderReader
+    ) throws(ProtocolDecodingError) -> RemotingCommand {
         let unregistration = BrokerUnregistration(
             clusterName: try header.requiredString("clusterName"), brokerAddr: try header.requiredString("brokerAddr"),
             brokerName: try header.requiredString("brokerName"), brokerId: try header.requiredInt64("brokerId"))
@@ -52,8 +56,10 @@ extension NamesrvProcessor {
         return request.response(.success)
     }
 
-    func brokerHeartbeat(_ request: RemotingCommand,
-                         _ header: CustomHeaderReader) throws(ProtocolDecodingError) -> RemotingCommand {
+    func brokerHeartbeat(
+        _ request: RemotingCommand,
+        _ header: CustomHeaderReader
+    ) throws(ProtocolDecodingError) -> RemotingCommand {
         let clusterName = try header.requiredString("clusterName")
         let brokerAddr = try header.requiredString("brokerAddr")
         _ = try header.requiredString("brokerName")
@@ -63,8 +69,10 @@ extension NamesrvProcessor {
 
     /// QUERY_DATA_VERSION: tells a broker whether its topic table differs from what it registered, refreshes its
     /// liveness, and returns the stored version.
-    func queryDataVersion(_ request: RemotingCommand,
-                          _ header: CustomHeaderReader) throws(ProtocolDecodingError) -> RemotingCommand {
+    func queryDataVersion(
+        _ request: RemotingCommand,
+        _ header: CustomHeaderReader
+    ) throws(ProtocolDecodingError) -> RemotingCommand {
         let clusterName = try header.requiredString("clusterName")
         let brokerAddr = try header.requiredString("brokerAddr")
         _ = try header.requiredString("brokerName")
@@ -73,24 +81,30 @@ extension NamesrvProcessor {
             throw ProtocolDecodingError("QUERY_DATA_VERSION without a DataVersion body")
         }
         let dataVersion = try DataVersion(jsonBody: body)
-        let changed = routeInfoManager.isBrokerTopicConfigChanged(clusterName: clusterName, brokerAddr: brokerAddr,
-                                                                  dataVersion: dataVersion)
+        let changed = routeInfoManager.isBrokerTopicConfigChanged(
+            clusterName: clusterName, brokerAddr: brokerAddr,
+            dataVersion: dataVersion)
         routeInfoManager.refreshBrokerLiveness(clusterName: clusterName, brokerAddr: brokerAddr)
         let stored = routeInfoManager.brokerLiveInfo(clusterName: clusterName, brokerAddr: brokerAddr)?.dataVersion
         return request.response(.success, extFields: ["changed": String(changed)], body: stored?.jsonBody())
     }
 
-    func getBrokerMemberGroup(_ request: RemotingCommand,
-                              _ header: CustomHeaderReader) throws(ProtocolDecodingError) -> RemotingCommand {
-        let group = routeInfoManager.brokerMemberGroup(clusterName: try header.requiredString("clusterName"),
-                                                       brokerName: try header.requiredString("brokerName"))
+    func getBrokerMemberGroup(
+        _ request: RemotingCommand,
+        _ header: CustomHeaderReader
+    ) throws(ProtocolDecodingError) -> RemotingCommand {
+        let group = routeInfoManager.brokerMemberGroup(
+            clusterName: try header.requiredString("clusterName"),
+            brokerName: try header.requiredString("brokerName"))
         let bytes = group.jsonBytes(brokerIDKeys: brokerIDKeyStyle(for: request, header))
         return request.response(.success, body: ByteBuffer(bytes: bytes))
     }
 
     /// WIPE_WRITE_PERM_OF_BROKER (`wipeTopicCount`) and ADD_WRITE_PERM_OF_BROKER (`addTopicCount`).
-    func changeWritePermission(_ request: RemotingCommand, _ header: CustomHeaderReader,
-                               grant: Bool) throws(ProtocolDecodingError) -> RemotingCommand {
+    func changeWritePermission(
+        _ request: RemotingCommand, _ header: CustomHeaderReader,
+        grant: Bool
+    ) throws(ProtocolDecodingError) -> RemotingCommand {
         let brokerName = try header.requiredString("brokerName")
         if grant {
             let count = routeInfoManager.addWritePermission(brokerName: brokerName)

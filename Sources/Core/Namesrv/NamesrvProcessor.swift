@@ -38,8 +38,10 @@ public final class NamesrvProcessor: RequestProcessor {
     ///   - kvConfigManager: the KV store it reads and changes.
     ///   - configuration: feature switches (`orderMessageEnable`, `enableTopicList`, …).
     ///   - logger: receives one debug line per request.
-    public init(routeInfoManager: RouteInfoManager, kvConfigManager: KVConfigManager,
-                configuration: NamesrvConfiguration, logger: Logger) {
+    public init(
+        routeInfoManager: RouteInfoManager, kvConfigManager: KVConfigManager,
+        configuration: NamesrvConfiguration, logger: Logger
+    ) {
         self.routeInfoManager = routeInfoManager
         self.kvConfigManager = kvConfigManager
         self.configuration = configuration
@@ -47,9 +49,11 @@ public final class NamesrvProcessor: RequestProcessor {
     }
 
     public func process(_ request: RemotingCommand, context: any RequestContext) {
-        logger.debug("namesrv request", metadata: [
-            "request.code": "\(RequestCode(rawValue: request.code))", "request.opaque": "\(request.opaque)",
-        ])
+        logger.debug(
+            "namesrv request",
+            metadata: [
+                "request.code": "\(RequestCode(rawValue: request.code))", "request.opaque": "\(request.opaque)",
+            ])
         let response: RemotingCommand
         do {
             response = try answer(request, context: context)
@@ -61,8 +65,10 @@ public final class NamesrvProcessor: RequestProcessor {
     }
 
     /// Carries out a request and builds its response.
-    func answer(_ request: RemotingCommand,
-                context: any RequestContext) throws(ProtocolDecodingError) -> RemotingCommand {
+    func answer(
+        _ request: RemotingCommand,
+        context: any RequestContext
+    ) throws(ProtocolDecodingError) -> RemotingCommand {
         let header = CustomHeaderReader(request.extFields)
         switch RequestCode(rawValue: request.code) {
         case .putKVConfig: return try putKVConfig(request, header)
@@ -102,7 +108,8 @@ public final class NamesrvProcessor: RequestProcessor {
 
     /// The `brokerAddrs` key style for this requester (see `BrokerIDKeyStyle.forRequester`).
     func brokerIDKeyStyle(for request: RemotingCommand, _ header: CustomHeaderReader) -> BrokerIDKeyStyle {
-        .forRequester(version: request.version,
-                      acceptStandardJSONOnly: header.optionalBool("acceptStandardJsonOnly") ?? false)
+        .forRequester(
+            version: request.version,
+            acceptStandardJSONOnly: header.optionalBool("acceptStandardJsonOnly") ?? false)
     }
 }
