@@ -72,7 +72,8 @@ public final class FileMessageStore: MessageStore {
                                                 "store.maxOffset": "\(commitLog.maxOffset)"])
     }
 
-    /// Stops accepting puts, dispatches what is left, flushes everything, writes the checkpoint and removes `abort`.
+    /// Stops accepting puts, dispatches what is left, flushes everything, writes the checkpoint, removes `abort` and
+    /// releases the lock. A stopped store cannot be restarted: open the directory again.
     public func shutdown() {
         guard running.exchange(false, ordering: .acquiringAndReleasing) else { return }
         cleaner.stop()
@@ -83,6 +84,7 @@ public final class FileMessageStore: MessageStore {
         if dispatcher.reputFromOffset.load(ordering: .acquiring) >= commitLog.maxOffset {
             lock.removeAbortFile()
         }
+        lock.release()
         logger.info("store shut down", metadata: ["store.maxOffset": "\(commitLog.maxOffset)"])
     }
 

@@ -1,3 +1,4 @@
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -9,6 +10,7 @@ final class StoreLock: Sendable {
     let lockPath: String
     let abortPath: String
     private let descriptor: Int32
+    private let released = Atomic<Bool>(false)
 
     /// Takes the lock. - Throws: `alreadyLocked` when another process holds it.
     init(lockPath: String, abortPath: String) throws(StoreError) {
@@ -26,6 +28,12 @@ final class StoreLock: Sendable {
     }
 
     deinit {
+        release()
+    }
+
+    /// Drops the lock (at shutdown, so the directory can be reopened by this or another process).
+    func release() {
+        guard !released.exchange(true, ordering: .acquiringAndReleasing) else { return }
         flock(descriptor, LOCK_UN)
         close(descriptor)
     }
