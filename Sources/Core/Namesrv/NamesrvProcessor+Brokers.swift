@@ -1,3 +1,4 @@
+import Store
 import Logging
 import NIOCore
 

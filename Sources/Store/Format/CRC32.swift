@@ -56,4 +56,9 @@ public enum CRC32 {
     public static func bodyCRC(_ bytes: UnsafeRawBufferPointer) -> Int32 {
         Int32(bitPattern: checksum(bytes) & 0x7FFF_FFFF)
     }
+
+    /// `UtilAll.crc32` of a byte array: the CRC-32 masked with `0x7FFFFFFF` (BODYCRC, REGISTER_BROKER `bodyCrc32`).
+    public static func rocketMQChecksum(_ bytes: [UInt8]) -> Int32 {
+        bytes.withUnsafeBytes { bodyCRC($0) }
+    }
 }
