@@ -49,12 +49,17 @@ struct BrokerHeaderFields: Sendable {
 
     private func optionalInt32(_ names: [String]) throws(BrokerRequestError) -> Int32? {
         guard let key = key(names) else { return nil }
-        do { return try request.optionalInt32(key) } catch { throw BrokerRequestError(error) }
+        do { return try request.optionalInt32(key) } catch { throw Self.renamed(error, to: names[0]) }
     }
 
     private func optionalInt64(_ names: [String]) throws(BrokerRequestError) -> Int64? {
         guard let key = key(names) else { return nil }
-        do { return try request.optionalInt64(key) } catch { throw BrokerRequestError(error) }
+        do { return try request.optionalInt64(key) } catch { throw Self.renamed(error, to: names[0]) }
+    }
+
+    /// Names the canonical (long) field in the remark even when the short V2 key carried the bad value.
+    private static func renamed(_ error: HeaderError, to name: String) -> BrokerRequestError {
+        BrokerRequestError(HeaderError(kind: error.kind, field: name, value: error.value))
     }
 
     private func key(_ names: [String]) -> String? {
