@@ -24,6 +24,7 @@ final class RemotingChannelHandler: ChannelInboundHandler {
     private var logger: Logger { connection.logger }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        connection.beginReadBatch()
         switch unwrapInboundIn(data) {
         case let .command(command):
             if command.isResponse {
@@ -51,15 +52,20 @@ final class RemotingChannelHandler: ChannelInboundHandler {
             connection.malformedResponseReceived(frame)
         } else if let response = frame.errorResponse() {
             logger.debug("malformed request answered", metadata: [
-                "request.opaque": "\(response.opaque)", "error": "\(frame.error)",
+                "request.opaque": "\(response.opaque)", "remoting.error": "\(frame.error)",
             ])
             context.writeAndFlush(wrapOutboundOut(response), promise: nil)
         } else if frame.opaque == nil {
-            logger.warning("closing: malformed request without a readable opaque", metadata: ["error": "\(frame.error)"])
+            logger.warning("closing: malformed request without a readable opaque", metadata: ["remoting.error": "\(frame.error)"])
             context.close(promise: nil)
         } else {
-            logger.debug("malformed oneway request dropped", metadata: ["error": "\(frame.error)"])
+            logger.debug("malformed oneway request dropped", metadata: ["remoting.error": "\(frame.error)"])
         }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        connection.endReadBatch()
+        context.fireChannelReadComplete()
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
@@ -73,9 +79,9 @@ final class RemotingChannelHandler: ChannelInboundHandler {
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         if error is RemotingCodecError || error is ByteToMessageDecoderError {
-            logger.warning("closing: undecodable frame", metadata: ["error": "\(error)"])
+            logger.warning("closing: undecodable frame", metadata: ["remoting.error": "\(error)"])
         } else {
-            logger.debug("closing after error", metadata: ["error": "\(error)"])
+            logger.debug("closing after error", metadata: ["remoting.error": "\(error)"])
         }
         context.close(promise: nil)
     }

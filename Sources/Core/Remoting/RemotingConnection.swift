@@ -133,11 +133,32 @@ public final class RemotingConnection: TwoWayClientChannel, Sendable {
                          metadata: ["request.opaque": "\(response.opaque)", "response.code": "\(response.code)"])
             return
         }
-        channel.writeAndFlush(response, promise: nil)
+        if state.inReadBatch {
+            // Answered while the read batch is being processed: one flush at channelReadComplete covers them all.
+            channel.write(response, promise: nil)
+            state.flushPending = true
+        } else {
+            channel.writeAndFlush(response, promise: nil)
+        }
         if state.draining && state.inFlightRequests == 0 { channel.close(promise: nil) }
     }
 
     // MARK: Called by RemotingChannelHandler on the event loop
+
+    /// Marks the start of a read batch: responses written synchronously until ``endReadBatch()`` share one flush.
+    func beginReadBatch() {
+        state.value.inReadBatch = true
+    }
+
+    /// Ends the read batch and flushes the responses written during it.
+    func endReadBatch() {
+        let state = self.state.value
+        state.inReadBatch = false
+        if state.flushPending {
+            state.flushPending = false
+            channel.flush()
+        }
+    }
 
     /// Counts a two-way request from the peer as in flight until its response is written.
     func requestReceived() {
@@ -157,7 +178,7 @@ public final class RemotingConnection: TwoWayClientChannel, Sendable {
     /// Fails the pending request a malformed response answered.
     func malformedResponseReceived(_ frame: MalformedRemotingFrame) {
         guard let opaque = frame.opaque, let pending = state.value.pending.removeValue(forKey: opaque) else {
-            logger.debug("malformed response dropped", metadata: ["error": "\(frame.error)"])
+            logger.debug("malformed response dropped", metadata: ["remoting.error": "\(frame.error)"])
             return
         }
         pending.timeout.cancel()
@@ -199,6 +220,8 @@ private final class LoopState {
     var inFlightRequests = 0
     var draining = false
     var closed = false
+    var inReadBatch = false
+    var flushPending = false
 
     /// A positive opaque not in use (C++ masks the sign bit; Go starts at 1).
     func takeOpaque() -> Int32 {
