@@ -1,10 +1,10 @@
 import Core
 import Foundation
 import Logging
-import TestSupport
 import NIOCore
 import Store
 import Synchronization
+import TestSupport
 import Testing
 
 @Suite struct BrokerClientTests {
@@ -13,8 +13,10 @@ import Testing
         defer { fixture.directory.remove() }
         let first = FakeRequestContext(connectionID: "c1", remoteAddress: "10.0.0.1:4000")
         let second = FakeRequestContext(connectionID: "c2", remoteAddress: "10.0.0.2:4000")
-        let response = try #require(await fixture.call(heartbeat(clientID: "10.0.0.1@1", group: "cg", topic: "T"),
-                                                       context: first))
+        let response = try #require(
+            await fixture.call(
+                heartbeat(clientID: "10.0.0.1@1", group: "cg", topic: "T"),
+                context: first))
         #expect(response.code == ResponseCode.success.rawValue)
         #expect(response.version == CoreVersion.remotingVersion)
         #expect(response.extFields["IS_SUPPORT_HEART_BEAT_V2"] == nil)
@@ -33,8 +35,11 @@ import Testing
         await fixture.call(heartbeat(clientID: "10.0.0.2@2", group: "cg", topic: "T"), context: second)
         #expect(first.channel.sentRequests.count == before)
 
-        let list = try #require(await fixture.call(.request(.getConsumerListByGroup,
-                                                            extFields: ["consumerGroup": "cg"])))
+        let list = try #require(
+            await fixture.call(
+                .request(
+                    .getConsumerListByGroup,
+                    extFields: ["consumerGroup": "cg"])))
         #expect(list.body.flatMap(ConsumerListBody.decode)?.consumerIdList == ["10.0.0.1@1", "10.0.0.2@2"])
 
         fixture.broker.connectionClosed("c2")
@@ -45,8 +50,11 @@ import Testing
     @Test func consumerListOfAnUnknownGroupIsASystemError() async throws {
         let fixture = try BrokerFixture()
         defer { fixture.directory.remove() }
-        let response = try #require(await fixture.call(.request(.getConsumerListByGroup,
-                                                                extFields: ["consumerGroup": "nobody"])))
+        let response = try #require(
+            await fixture.call(
+                .request(
+                    .getConsumerListByGroup,
+                    extFields: ["consumerGroup": "nobody"])))
         #expect(response.code == ResponseCode.systemError.rawValue)
         #expect(response.remark == "no consumer for this group, nobody")
     }
@@ -65,8 +73,12 @@ import Testing
         defer { fixture.directory.remove() }
         let context = FakeRequestContext(connectionID: "c9")
         await fixture.call(heartbeat(clientID: "c9id", group: "cg", topic: "T"), context: context)
-        let unregister = RemotingCommand.request(.unregisterClient, extFields: ["clientID": "c9id",
-                                                                               "consumerGroup": "cg"])
+        let unregister = RemotingCommand.request(
+            .unregisterClient,
+            extFields: [
+                "clientID": "c9id",
+                "consumerGroup": "cg",
+            ])
         let response = try #require(await fixture.call(unregister, context: FakeRequestContext(connectionID: "c9")))
         #expect(response.code == ResponseCode.success.rawValue)
         #expect(fixture.broker.consumers.clientIds(group: "cg").isEmpty)
@@ -75,9 +87,11 @@ import Testing
     @Test func offsetsArePersistedAcrossAManagerReload() async throws {
         let fixture = try BrokerFixture()
         defer { fixture.directory.remove() }
-        let update = RemotingCommand.request(.updateConsumerOffset, extFields: [
-            "consumerGroup": "cg", "topic": "T", "queueId": "2", "commitOffset": "12",
-        ], oneway: true)
+        let update = RemotingCommand.request(
+            .updateConsumerOffset,
+            extFields: [
+                "consumerGroup": "cg", "topic": "T", "queueId": "2", "commitOffset": "12",
+            ], oneway: true)
         let context = FakeRequestContext()
         fixture.broker.processors[update.code]?.process(update, context: context)
         #expect(context.allResponses.isEmpty, "oneway requests get no response")
@@ -88,9 +102,11 @@ import Testing
         let reloaded = try BrokerFixture(directory: fixture.directory)
         reloaded.broker.start()
         defer { reloaded.broker.shutdown() }
-        let query = RemotingCommand.request(.queryConsumerOffset, extFields: [
-            "consumerGroup": "cg", "topic": "T", "queueId": "2",
-        ])
+        let query = RemotingCommand.request(
+            .queryConsumerOffset,
+            extFields: [
+                "consumerGroup": "cg", "topic": "T", "queueId": "2",
+            ])
         let response = try #require(await reloaded.call(query))
         #expect(response.code == ResponseCode.success.rawValue)
         #expect(response.extFields["offset"] == "12")
@@ -99,9 +115,11 @@ import Testing
     @Test func queryWithoutStoredOffsetFollowsTheQueryNotFoundRule() async throws {
         let fixture = try BrokerFixture()
         defer { fixture.directory.remove() }
-        let query = RemotingCommand.request(.queryConsumerOffset, extFields: [
-            "consumerGroup": "new", "topic": "T", "queueId": "0",
-        ])
+        let query = RemotingCommand.request(
+            .queryConsumerOffset,
+            extFields: [
+                "consumerGroup": "new", "topic": "T", "queueId": "0",
+            ])
         #expect(await fixture.call(query)?.extFields["offset"] == "0")
         var strict = query
         strict.extFields["setZeroIfNotFound"] = "false"
@@ -140,8 +158,11 @@ import Testing
         #expect(await lock("b") == [])
         fixture.clock.advance(milliseconds: 60_001)
         #expect(await lock("b") == [queue])
-        let unlock = RemotingCommand.request(.unlockBatchMQ, body: LockBatchRequestBody(
-            consumerGroup: "cg", clientId: "b", messageQueues: [queue]).encode())
+        let unlock = RemotingCommand.request(
+            .unlockBatchMQ,
+            body: LockBatchRequestBody(
+                consumerGroup: "cg", clientId: "b", messageQueues: [queue]
+            ).encode())
         #expect(await fixture.call(unlock)?.code == ResponseCode.success.rawValue)
         #expect(await lock("a") == [queue])
     }

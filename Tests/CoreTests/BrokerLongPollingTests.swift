@@ -1,12 +1,10 @@
 import Core
 import Foundation
 import Logging
-import TestSupport
-
 import NIOCore
 import Store
+import TestSupport
 import Testing
-
 
 @Suite struct BrokerLongPollingTests {
     @Test func heldPullIsAnsweredWhenAMessageArrives() async throws {
@@ -33,8 +31,9 @@ import Testing
         fixture.broker.topics.update(TopicConfig(topicName: "Held", readQueueNums: 1, writeQueueNums: 1))
         let context = FakeRequestContext()
         let pull = try #require(fixture.broker.processors[RequestCode.pullMessage.rawValue])
-        pull.process(fixture.pullRequest(topic: "Held", offset: 0, suspend: true, subscription: "TagA"),
-                     context: context)
+        pull.process(
+            fixture.pullRequest(topic: "Held", offset: 0, suspend: true, subscription: "TagA"),
+            context: context)
         await fixture.send(topic: "Held", body: "other", tags: "TagB")
         #expect(context.allResponses.isEmpty)
         await fixture.send(topic: "Held", body: "mine", tags: "TagA")
@@ -49,8 +48,9 @@ import Testing
         fixture.broker.topics.update(TopicConfig(topicName: "Held", readQueueNums: 1, writeQueueNums: 1))
         let context = FakeRequestContext()
         let pull = try #require(fixture.broker.processors[RequestCode.pullMessage.rawValue])
-        pull.process(fixture.pullRequest(topic: "Held", offset: 0, suspend: true, timeoutMillis: 15000),
-                     context: context)
+        pull.process(
+            fixture.pullRequest(topic: "Held", offset: 0, suspend: true, timeoutMillis: 15000),
+            context: context)
         fixture.clock.advance(milliseconds: 14000)
         fixture.broker.holdService.checkHeldRequests()
         #expect(context.allResponses.isEmpty)

@@ -1,9 +1,9 @@
 import Core
 import Foundation
 import Logging
-import TestSupport
 import NIOCore
 import Store
+import TestSupport
 import Testing
 
 @Suite struct BrokerSendBackTests {
@@ -13,12 +13,16 @@ import Testing
     }
 
     func sendBack(_ fixture: BrokerFixture, _ record: DecodedMessage, maxReconsumeTimes: Int32) async
-        -> RemotingCommand? {
-        await fixture.call(.request(.consumerSendMessageBack, extFields: [
-            "offset": String(record.physicalOffset.rawValue), "group": "cg", "delayLevel": "0",
-            "originMsgId": record.property("UNIQ_KEY") ?? "", "originTopic": record.topic, "unitMode": "false",
-            "maxReconsumeTimes": String(maxReconsumeTimes),
-        ]))
+        -> RemotingCommand?
+    {
+        await fixture.call(
+            .request(
+                .consumerSendMessageBack,
+                extFields: [
+                    "offset": String(record.physicalOffset.rawValue), "group": "cg", "delayLevel": "0",
+                    "originMsgId": record.property("UNIQ_KEY") ?? "", "originTopic": record.topic, "unitMode": "false",
+                    "maxReconsumeTimes": String(maxReconsumeTimes),
+                ]))
     }
 
     @Test func sendBackGoesToRetryThenToTheDeadLetterQueueAfterMax() async throws {
@@ -55,9 +59,12 @@ import Testing
         fixture.broker.topics.update(TopicConfig(topicName: "Orders", readQueueNums: 1, writeQueueNums: 1))
         await fixture.send(topic: "Orders", body: "poison")
         let original = try #require(await records(fixture, topic: "Orders").first)
-        let response = await fixture.call(.request(.consumerSendMessageBack, extFields: [
-            "offset": String(original.physicalOffset.rawValue), "group": "cg", "delayLevel": "-1",
-        ]))
+        let response = await fixture.call(
+            .request(
+                .consumerSendMessageBack,
+                extFields: [
+                    "offset": String(original.physicalOffset.rawValue), "group": "cg", "delayLevel": "-1",
+                ]))
         #expect(response?.code == ResponseCode.success.rawValue)
         #expect(await records(fixture, topic: "%DLQ%cg").count == 1)
     }
@@ -65,9 +72,12 @@ import Testing
     @Test func sendBackOfAnUnknownOffsetFails() async throws {
         let fixture = try BrokerFixture()
         defer { fixture.directory.remove() }
-        let response = await fixture.call(.request(.consumerSendMessageBack, extFields: [
-            "offset": "999", "group": "cg", "delayLevel": "0",
-        ]))
+        let response = await fixture.call(
+            .request(
+                .consumerSendMessageBack,
+                extFields: [
+                    "offset": "999", "group": "cg", "delayLevel": "0",
+                ]))
         #expect(response?.code == ResponseCode.systemError.rawValue)
         #expect(response?.remark == "look message by offset failed, 999")
     }

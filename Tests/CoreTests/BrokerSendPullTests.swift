@@ -1,9 +1,9 @@
 import Core
 import Foundation
 import Logging
-import TestSupport
 import NIOCore
 import Store
+import TestSupport
 import Testing
 
 @Suite struct BrokerSendPullTests {
@@ -40,7 +40,8 @@ import Testing
     @Test func cppStyleNumericExtFieldsAreAcceptedOnSendV2() async throws {
         let fixture = try BrokerFixture()
         defer { fixture.directory.remove() }
-        let header = #"{"code":310,"language":"CPP","version":333,"opaque":7,"flag":0,"remark":"","extFields":"#
+        let header =
+            #"{"code":310,"language":"CPP","version":333,"opaque":7,"flag":0,"remark":"","extFields":"#
             + #"{"a":"pg","b":"CppTopic","c":"TBW102","d":4,"e":-1,"f":0,"g":"1700000000000","h":0,"#
             + #""i":"TAGS\u0001T\u0002","j":"0","k":"false","l":16,"m":"false","AccessKey":"","Signature":""}}"# + "\n"
         var request = try RemotingCommand(jsonHeader: ByteBuffer(string: header))
@@ -52,7 +53,8 @@ import Testing
         #expect((0..<4).contains(queueId))
         #expect(response.extFields["msgId"]?.count == 32)
         // The broker generated a UNIQ_KEY because the C++ request carried none.
-        let pulled = try #require(await fixture.call(fixture.pullRequest(topic: "CppTopic", queueId: queueId, offset: 0)))
+        let pulled = try #require(
+            await fixture.call(fixture.pullRequest(topic: "CppTopic", queueId: queueId, offset: 0)))
         #expect(decodeRecords(pulled.body).first?.property("UNIQ_KEY")?.count == 32)
     }
 
@@ -60,12 +62,15 @@ import Testing
         let fixture = try BrokerFixture()
         defer { fixture.directory.remove() }
         let elements = ["one", "two", "three"].map {
-            MessageToStore(topic: "Batch", queueId: 0, body: ByteBuffer(string: $0),
-                           properties: [("UNIQ_KEY", "U-\($0)")], bornTimestamp: 0, bornHost: .loopbackIPv4)
+            MessageToStore(
+                topic: "Batch", queueId: 0, body: ByteBuffer(string: $0),
+                properties: [("UNIQ_KEY", "U-\($0)")], bornTimestamp: 0, bornHost: .loopbackIPv4)
         }
-        let request = RemotingCommand.request(.sendMessageV2, extFields: [
-            "a": "pg", "b": "Batch", "c": "TBW102", "d": "4", "e": "1", "f": "0", "g": "0", "h": "0", "m": "true",
-        ], body: BatchMessageDecoder.encode(elements))
+        let request = RemotingCommand.request(
+            .sendMessageV2,
+            extFields: [
+                "a": "pg", "b": "Batch", "c": "TBW102", "d": "4", "e": "1", "f": "0", "g": "0", "h": "0", "m": "true",
+            ], body: BatchMessageDecoder.encode(elements))
         let response = try #require(await fixture.call(request))
         #expect(response.code == ResponseCode.success.rawValue)
         #expect(response.extFields["msgId"]?.split(separator: ",").count == 3)
@@ -84,8 +89,10 @@ import Testing
         (["a": "pg", "b": "T", "e": "9"], ResponseCode.invalidParameter, "queueId[9]"),
         (["a": "pg", "b": "%RETRY%g", "e": "0", "m": "true"], ResponseCode.messageIllegal, "retry"),
     ])
-    func badSendsAreRefusedWithARemarkNamingTheProblem(fields: [String: String], code: ResponseCode,
-                                                        remarkPart: String) async throws {
+    func badSendsAreRefusedWithARemarkNamingTheProblem(
+        fields: [String: String], code: ResponseCode,
+        remarkPart: String
+    ) async throws {
         let fixture = try BrokerFixture()
         defer { fixture.directory.remove() }
         let request = RemotingCommand.request(.sendMessageV2, extFields: fields, body: ByteBuffer(string: "x"))
@@ -105,8 +112,10 @@ import Testing
         (3, Int64(0), "TagB", ResponseCode.pullRetryImmediately, "3"),
         (3, Int64(1), "TagA || TagB", ResponseCode.success, "3"),
     ])
-    func pullOutcomeTable(count: Int, offset: Int64, subscription: String, code: ResponseCode,
-                          next: String) async throws {
+    func pullOutcomeTable(
+        count: Int, offset: Int64, subscription: String, code: ResponseCode,
+        next: String
+    ) async throws {
         let fixture = try BrokerFixture()
         defer { fixture.directory.remove() }
         fixture.broker.topics.update(TopicConfig(topicName: "Pulled", readQueueNums: 1, writeQueueNums: 1))
@@ -137,9 +146,13 @@ import Testing
 
 /// A Java-style heartbeat body for one push consumer.
 func heartbeat(clientID: String, group: String, topic: String, expression: String = "*") -> RemotingCommand {
-    let tags = expression == "*" ? "" : expression.split(separator: "|").map { "\"\($0.trimmingCharacters())\"" }
-        .filter { $0 != "\"\"" }.joined(separator: ",")
-    let body = #"{"clientID":"\#(clientID)","consumerDataSet":[{"consumeFromWhere":"CONSUME_FROM_LAST_OFFSET","#
+    let tags =
+        expression == "*"
+        ? ""
+        : expression.split(separator: "|").map { "\"\($0.trimmingCharacters())\"" }
+            .filter { $0 != "\"\"" }.joined(separator: ",")
+    let body =
+        #"{"clientID":"\#(clientID)","consumerDataSet":[{"consumeFromWhere":"CONSUME_FROM_LAST_OFFSET","#
         + #""consumeType":"CONSUME_PASSIVELY","groupName":"\#(group)","messageModel":"CLUSTERING","#
         + #""subscriptionDataSet":[{"classFilterMode":false,"codeSet":[],"expressionType":"TAG","#
         + #""subString":"\#(expression)","subVersion":1700000000000,"tagsSet":[\#(tags)],"topic":"\#(topic)"}],"#

@@ -60,8 +60,10 @@ struct BrokerFixture {
     let clock: BrokerTestClock
     let directory: TemporaryDirectory
 
-    init(store: (any MessageStore)? = nil, directory: TemporaryDirectory? = nil,
-         configure: (inout BrokerConfiguration) -> Void = { _ in }) throws {
+    init(
+        store: (any MessageStore)? = nil, directory: TemporaryDirectory? = nil,
+        configure: (inout BrokerConfiguration) -> Void = { _ in }
+    ) throws {
         let clock = BrokerTestClock()
         let directory = try directory ?? TemporaryDirectory(prefix: "tern-broker")
         var configuration = BrokerConfiguration()
@@ -71,8 +73,9 @@ struct BrokerFixture {
         var storeConfiguration = StoreConfiguration(storePathRootDir: directory.path)
         storeConfiguration.clock = { clock.read() }
         let store = store ?? InMemoryMessageStore(configuration: storeConfiguration)
-        broker = Broker(configuration: configuration, store: store, logger: Logger(label: "test.broker"),
-                        holdExecutor: { job in job() })
+        broker = Broker(
+            configuration: configuration, store: store, logger: Logger(label: "test.broker"),
+            holdExecutor: { job in job() })
         self.store = store
         self.clock = clock
         self.directory = directory
@@ -81,7 +84,8 @@ struct BrokerFixture {
     /// Runs one request through the processor table and waits for its response.
     @discardableResult
     func call(_ request: RemotingCommand, context: FakeRequestContext = FakeRequestContext()) async
-        -> RemotingCommand? {
+        -> RemotingCommand?
+    {
         guard let processor = broker.processors[request.code] else { return nil }
         processor.process(request, context: context)
         return await context.response()
@@ -92,21 +96,27 @@ struct BrokerFixture {
     func send(topic: String, body: String, tags: String? = nil, queueId: Int32 = 0) async -> RemotingCommand? {
         var properties = "UNIQ_KEY\u{1}ID-\(body)\u{2}WAIT\u{1}true\u{2}"
         if let tags { properties += "TAGS\u{1}\(tags)\u{2}" }
-        let request = RemotingCommand.request(.sendMessageV2, extFields: [
-            "a": "pg", "b": topic, "c": "TBW102", "d": "4", "e": String(queueId), "f": "0",
-            "g": "1700000000000", "h": "0", "i": properties,
-        ], body: ByteBuffer(string: body))
+        let request = RemotingCommand.request(
+            .sendMessageV2,
+            extFields: [
+                "a": "pg", "b": topic, "c": "TBW102", "d": "4", "e": String(queueId), "f": "0",
+                "g": "1700000000000", "h": "0", "i": properties,
+            ], body: ByteBuffer(string: body))
         return await call(request)
     }
 
     /// Pull request fields with the SUBSCRIPTION bit set (and SUSPEND when `suspend`).
-    func pullRequest(group: String = "cg", topic: String, queueId: Int32 = 0, offset: Int64, suspend: Bool = false,
-                     subscription: String = "*", timeoutMillis: Int64 = 15000) -> RemotingCommand {
-        .request(.pullMessage, extFields: [
-            "consumerGroup": group, "topic": topic, "queueId": String(queueId), "queueOffset": String(offset),
-            "maxMsgNums": "32", "sysFlag": String(0x4 | (suspend ? 0x2 : 0)), "commitOffset": "0",
-            "suspendTimeoutMillis": String(timeoutMillis), "subscription": subscription, "subVersion": "0",
-        ])
+    func pullRequest(
+        group: String = "cg", topic: String, queueId: Int32 = 0, offset: Int64, suspend: Bool = false,
+        subscription: String = "*", timeoutMillis: Int64 = 15000
+    ) -> RemotingCommand {
+        .request(
+            .pullMessage,
+            extFields: [
+                "consumerGroup": group, "topic": topic, "queueId": String(queueId), "queueOffset": String(offset),
+                "maxMsgNums": "32", "sysFlag": String(0x4 | (suspend ? 0x2 : 0)), "commitOffset": "0",
+                "suspendTimeoutMillis": String(timeoutMillis), "subscription": subscription, "subVersion": "0",
+            ])
     }
 }
 
@@ -115,7 +125,8 @@ func decodeRecords(_ body: ByteBuffer?) -> [DecodedMessage] {
     guard var buffer = body else { return [] }
     var records: [DecodedMessage] = []
     while buffer.readableBytes >= 4, let size: Int32 = buffer.getInteger(at: buffer.readerIndex), size > 0,
-          let slice = buffer.readSlice(length: Int(size)), let record = MessageRecord.decode(slice) {
+        let slice = buffer.readSlice(length: Int(size)), let record = MessageRecord.decode(slice)
+    {
         records.append(record)
     }
     return records

@@ -35,8 +35,10 @@ public final class Broker: Sendable {
 
     /// - Parameters:
     ///   - holdExecutor: runs woken long-poll pulls; nil uses a global dispatch queue (tests pass an inline one).
-    public init(configuration: BrokerConfiguration, store: any MessageStore, logger: Logger,
-                holdExecutor: (@Sendable (@escaping @Sendable () -> Void) -> Void)? = nil) {
+    public init(
+        configuration: BrokerConfiguration, store: any MessageStore, logger: Logger,
+        holdExecutor: (@Sendable (@escaping @Sendable () -> Void) -> Void)? = nil
+    ) {
         self.configuration = configuration
         self.store = store
         self.logger = logger
@@ -82,8 +84,12 @@ public final class Broker: Sendable {
             }
         }
         periodicTask.withLock { $0 = task }
-        logger.info("broker started", metadata: ["broker.name": "\(configuration.brokerName)",
-                                                 "broker.address": "\(configuration.brokerAddress)"])
+        logger.info(
+            "broker started",
+            metadata: [
+                "broker.name": "\(configuration.brokerName)",
+                "broker.address": "\(configuration.brokerAddress)",
+            ])
     }
 
     /// Stops the periodic task, answers every held pull, and writes all config files. Blocking.

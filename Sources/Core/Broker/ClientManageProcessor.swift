@@ -13,8 +13,10 @@ public final class ClientManageProcessor: RequestProcessor {
     private let topics: TopicConfigManager
     private let logger: Logger
 
-    public init(configuration: BrokerConfiguration, consumers: ConsumerManager, producers: ProducerManager,
-                subscriptionGroups: SubscriptionGroupManager, topics: TopicConfigManager, logger: Logger) {
+    public init(
+        configuration: BrokerConfiguration, consumers: ConsumerManager, producers: ProducerManager,
+        subscriptionGroups: SubscriptionGroupManager, topics: TopicConfigManager, logger: Logger
+    ) {
         self.configuration = configuration
         self.consumers = consumers
         self.producers = producers
@@ -39,8 +41,10 @@ public final class ClientManageProcessor: RequestProcessor {
 
     /// Registers the heartbeat's consumer and producer groups on this connection. The response carries the broker
     /// version (clients record it) and does not claim heartbeat V2, so clients keep sending full heartbeats.
-    private func heartbeat(_ request: RemotingCommand,
-                           context: any RequestContext) throws(BrokerRequestError) -> RemotingCommand {
+    private func heartbeat(
+        _ request: RemotingCommand,
+        context: any RequestContext
+    ) throws(BrokerRequestError) -> RemotingCommand {
         guard let body = request.body else { throw BrokerRequestError(.systemError, "heartbeat body is null") }
         let decoded: HeartbeatData?
         do { decoded = try HeartbeatData.decode(body) } catch {
@@ -56,14 +60,16 @@ public final class ClientManageProcessor: RequestProcessor {
             if let groupConfig = subscriptionGroups.findOrCreate(consumer.groupName) {
                 notify = groupConfig.notifyConsumerIdsChangedEnable
                 if groupConfig.retryQueueNums > 0 {
-                    topics.createTopicIfAbsent(TopicValidator.retryTopic(group: consumer.groupName),
-                                               queueNums: groupConfig.retryQueueNums, perm: .readWrite,
-                                               topicSysFlag: consumer.unitMode ? TopicSysFlag.unitSub : 0)
+                    topics.createTopicIfAbsent(
+                        TopicValidator.retryTopic(group: consumer.groupName),
+                        queueNums: groupConfig.retryQueueNums, perm: .readWrite,
+                        topicSysFlag: consumer.unitMode ? TopicSysFlag.unitSub : 0)
                 }
             }
-            consumers.register(group: consumer.groupName, channel: channel, consumeType: consumer.consumeType,
-                               messageModel: consumer.messageModel, consumeFromWhere: consumer.consumeFromWhere,
-                               subscriptions: consumer.subscriptions, notify: notify)
+            consumers.register(
+                group: consumer.groupName, channel: channel, consumeType: consumer.consumeType,
+                messageModel: consumer.messageModel, consumeFromWhere: consumer.consumeFromWhere,
+                subscriptions: consumer.subscriptions, notify: notify)
         }
         for producer in data.producers {
             producers.register(group: producer.groupName, channel: channel)
@@ -71,8 +77,10 @@ public final class ClientManageProcessor: RequestProcessor {
         return request.response(.success)
     }
 
-    private func unregister(_ request: RemotingCommand,
-                            context: any RequestContext) throws(BrokerRequestError) -> RemotingCommand {
+    private func unregister(
+        _ request: RemotingCommand,
+        context: any RequestContext
+    ) throws(BrokerRequestError) -> RemotingCommand {
         let fields = BrokerHeaderFields(request)
         _ = try fields.string("clientID")
         if let group = fields.optionalString("producerGroup") {

@@ -24,8 +24,11 @@ public final class ConsumerOffsetProcessor: RequestProcessor {
                 context.reply(to: request, request.response(.success))
                 return
             }
-            context.reply(to: request, query(request, group: group, topic: topic, queueId: queueId,
-                                             setZeroIfNotFound: fields.optionalBool("setZeroIfNotFound") ?? true))
+            context.reply(
+                to: request,
+                query(
+                    request, group: group, topic: topic, queueId: queueId,
+                    setZeroIfNotFound: fields.optionalBool("setZeroIfNotFound") ?? true))
         } catch {
             context.reply(to: request, error.response(to: request))
         }
@@ -34,14 +37,17 @@ public final class ConsumerOffsetProcessor: RequestProcessor {
     /// The stored offset; without one, 0 when the queue still starts at offset 0 (RocketMQ: its first message is
     /// still in memory, so a new group may read from the start), else QUERY_NOT_FOUND so the client applies
     /// `consumeFromWhere`.
-    private func query(_ request: RemotingCommand, group: String, topic: String, queueId: Int32,
-                       setZeroIfNotFound: Bool) -> RemotingCommand {
+    private func query(
+        _ request: RemotingCommand, group: String, topic: String, queueId: Int32,
+        setZeroIfNotFound: Bool
+    ) -> RemotingCommand {
         if let offset = offsets.queryOffset(group: group, topic: topic, queueId: queueId), offset >= 0 {
             return request.response(.success, extFields: ["offset": String(offset)])
         }
         if setZeroIfNotFound && store.minOffset(topic: topic, queueId: queueId).rawValue <= 0 {
             return request.response(.success, extFields: ["offset": "0"])
         }
-        return request.response(.queryNotFound, remark: "Not found, V3_0_6_SNAPSHOT maybe this group consumer boot first")
+        return request.response(
+            .queryNotFound, remark: "Not found, V3_0_6_SNAPSHOT maybe this group consumer boot first")
     }
 }

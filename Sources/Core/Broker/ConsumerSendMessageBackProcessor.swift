@@ -18,8 +18,10 @@ public final class ConsumerSendMessageBackProcessor: RequestProcessor {
     private let subscriptionGroups: SubscriptionGroupManager
     private let logger: Logger
 
-    public init(configuration: BrokerConfiguration, store: any MessageStore, topics: TopicConfigManager,
-                subscriptionGroups: SubscriptionGroupManager, logger: Logger) {
+    public init(
+        configuration: BrokerConfiguration, store: any MessageStore, topics: TopicConfigManager,
+        subscriptionGroups: SubscriptionGroupManager, logger: Logger
+    ) {
         self.configuration = configuration
         self.store = store
         self.topics = topics
@@ -34,9 +36,11 @@ public final class ConsumerSendMessageBackProcessor: RequestProcessor {
                 return
             }
             store.putMessage(message) { result in
-                let response = result.status.isStored
+                let response =
+                    result.status.isStored
                     ? request.response(.success)
-                    : request.response(result.status.responseCode, remark: result.status.remark(storeRemark: result.remark))
+                    : request.response(
+                        result.status.responseCode, remark: result.status.remark(storeRemark: result.remark))
                 context.reply(to: request, response)
             }
         } catch {
@@ -55,12 +59,14 @@ public final class ConsumerSendMessageBackProcessor: RequestProcessor {
             throw BrokerRequestError(.subscriptionGroupNotExist, "subscription group not exist, \(group)")
         }
         if !TopicPermission(rawValue: configuration.brokerPermission).isWritable {
-            throw BrokerRequestError(.noPermission,
-                                     "the broker[\(configuration.brokerIP1)] sending message is forbidden")
+            throw BrokerRequestError(
+                .noPermission,
+                "the broker[\(configuration.brokerIP1)] sending message is forbidden")
         }
         guard groupConfig.retryQueueNums > 0 else { return nil }
         guard let record = store.message(at: PhysicalOffset(offset)), let original = MessageRecord.decode(record),
-              let body = original.body else {
+            let body = original.body
+        else {
             throw BrokerRequestError(.systemError, "look message by offset failed, \(offset)")
         }
         var maxReconsumeTimes = groupConfig.retryMaxTimes

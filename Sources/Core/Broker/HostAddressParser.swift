@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Store
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Turns the `ip:port` text of a peer (`RequestContext.remoteAddress`) into the `HostAddress` stored as BORNHOST.
 enum HostAddressParser {

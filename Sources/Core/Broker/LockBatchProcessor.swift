@@ -13,17 +13,21 @@ public final class LockBatchProcessor: RequestProcessor {
 
     public func process(_ request: RemotingCommand, context: any RequestContext) {
         guard let body = request.body, let lockRequest = LockBatchRequestBody.decode(body) else {
-            context.reply(to: request, request.response(.systemError, remark: "the lock batch request body is not valid"))
+            context.reply(
+                to: request, request.response(.systemError, remark: "the lock batch request body is not valid"))
             return
         }
         if request.code == RequestCode.unlockBatchMQ.rawValue {
-            locks.unlockBatch(group: lockRequest.consumerGroup, queues: lockRequest.messageQueues,
-                              clientId: lockRequest.clientId)
+            locks.unlockBatch(
+                group: lockRequest.consumerGroup, queues: lockRequest.messageQueues,
+                clientId: lockRequest.clientId)
             context.reply(to: request, request.response(.success))
             return
         }
-        let locked = locks.tryLockBatch(group: lockRequest.consumerGroup, queues: lockRequest.messageQueues,
-                                        clientId: lockRequest.clientId, now: clock())
-        context.reply(to: request, request.response(.success, body: LockBatchResponseBody(lockedQueues: locked).encode()))
+        let locked = locks.tryLockBatch(
+            group: lockRequest.consumerGroup, queues: lockRequest.messageQueues,
+            clientId: lockRequest.clientId, now: clock())
+        context.reply(
+            to: request, request.response(.success, body: LockBatchResponseBody(lockedQueues: locked).encode()))
     }
 }

@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Store
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Generates `UNIQ_KEY` values for messages that arrive without one, in the layout of RocketMQ's
 /// `MessageClientIDSetter` (remoting-protocol §4.3): hex of IP (4) + pid (2) + random (4) + ms since the start of
@@ -19,7 +20,8 @@ final class MessageUniqueKeyGenerator: Sendable {
         let address = HostAddressParser.parse(brokerIP + ":0")?.addressBytes ?? [127, 0, 0, 1]
         let pid = UInt16(truncatingIfNeeded: getpid())
         let random = UInt32.random(in: 0...UInt32.max)
-        prefix = address + [UInt8(pid >> 8), UInt8(pid & 0xFF)]
+        prefix =
+            address + [UInt8(pid >> 8), UInt8(pid & 0xFF)]
             + [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: random >> $0) }
         self.clock = clock
     }
@@ -32,7 +34,8 @@ final class MessageUniqueKeyGenerator: Sendable {
         }
         let monthMillis: Int64 = 31 * 24 * 3600 * 1000
         let sinceMonth = UInt32(truncatingIfNeeded: clock() % monthMillis)
-        let bytes = prefix + [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: sinceMonth >> $0) }
+        let bytes =
+            prefix + [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: sinceMonth >> $0) }
             + [UInt8(sequence >> 8), UInt8(sequence & 0xFF)]
         var characters: [UInt8] = []
         characters.reserveCapacity(bytes.count * 2)

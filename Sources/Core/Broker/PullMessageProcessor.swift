@@ -18,9 +18,11 @@ public final class PullMessageProcessor: RequestProcessor {
     private let holdService: PullRequestHoldService
     private let logger: Logger
 
-    public init(configuration: BrokerConfiguration, store: any MessageStore, topics: TopicConfigManager,
-                subscriptionGroups: SubscriptionGroupManager, consumers: ConsumerManager,
-                offsets: ConsumerOffsetManager, holdService: PullRequestHoldService, logger: Logger) {
+    public init(
+        configuration: BrokerConfiguration, store: any MessageStore, topics: TopicConfigManager,
+        subscriptionGroups: SubscriptionGroupManager, consumers: ConsumerManager,
+        offsets: ConsumerOffsetManager, holdService: PullRequestHoldService, logger: Logger
+    ) {
         self.configuration = configuration
         self.store = store
         self.topics = topics
@@ -55,29 +57,37 @@ public final class PullMessageProcessor: RequestProcessor {
             filter: filter)
         let code = Self.responseCode(result.status, requestOffset: header.queueOffset)
         if allowSuspend && header.hasCommitOffset && configuration.isMaster {
-            offsets.commitOffset(group: header.consumerGroup, topic: header.topic, queueId: header.queueId,
-                                 offset: header.commitOffset)
+            offsets.commitOffset(
+                group: header.consumerGroup, topic: header.topic, queueId: header.queueId,
+                offset: header.commitOffset)
         }
         if code == .pullNotFound && allowSuspend && header.hasSuspend {
-            let holdMillis = configuration.longPollingEnable ? header.suspendTimeoutMillis
+            let holdMillis =
+                configuration.longPollingEnable
+                ? header.suspendTimeoutMillis
                 : configuration.shortPollingTimeMills
-            holdService.suspend(PullRequestHoldService.HeldRequest(
-                request: request, context: context, topic: header.topic, queueId: header.queueId,
-                pullFromOffset: header.queueOffset, deadline: configuration.clock() + holdMillis, filter: filter))
+            holdService.suspend(
+                PullRequestHoldService.HeldRequest(
+                    request: request, context: context, topic: header.topic, queueId: header.queueId,
+                    pullFromOffset: header.queueOffset, deadline: configuration.clock() + holdMillis, filter: filter))
             return
         }
         context.reply(to: request, Self.response(to: request, code: code, result: result))
     }
 
     /// Group, topic, queue and subscription checks in RocketMQ's order. - Returns: the tag filter (nil = all).
-    private func checkRequest(_ header: PullMessageRequestHeader,
-                              context: any RequestContext) throws(BrokerRequestError) -> TagsCodeFilter? {
+    private func checkRequest(
+        _ header: PullMessageRequestHeader,
+        context: any RequestContext
+    ) throws(BrokerRequestError) -> TagsCodeFilter? {
         if !TopicPermission(rawValue: configuration.brokerPermission).isReadable {
-            throw BrokerRequestError(.noPermission, "the broker[\(configuration.brokerIP1)] pulling message is forbidden")
+            throw BrokerRequestError(
+                .noPermission, "the broker[\(configuration.brokerIP1)] pulling message is forbidden")
         }
         guard let groupConfig = subscriptionGroups.findOrCreate(header.consumerGroup) else {
-            throw BrokerRequestError(.subscriptionGroupNotExist,
-                                     "subscription group [\(header.consumerGroup)] does not exist")
+            throw BrokerRequestError(
+                .subscriptionGroupNotExist,
+                "subscription group [\(header.consumerGroup)] does not exist")
         }
         if !groupConfig.consumeEnable {
             throw BrokerRequestError(.noPermission, "subscription group no permission, \(header.consumerGroup)")
@@ -89,37 +99,47 @@ public final class PullMessageProcessor: RequestProcessor {
             throw BrokerRequestError(.noPermission, "the topic[\(header.topic)] pulling message is forbidden")
         }
         if header.queueId < 0 || header.queueId >= topicConfig.readQueueNums {
-            throw BrokerRequestError(.invalidParameter, "queueId[\(header.queueId)] is illegal, topic:[\(header.topic)] "
-                                     + "topicConfig.readQueueNums:[\(topicConfig.readQueueNums)] "
-                                     + "consumer:[\(context.remoteAddress)]")
+            throw BrokerRequestError(
+                .invalidParameter,
+                "queueId[\(header.queueId)] is illegal, topic:[\(header.topic)] "
+                    + "topicConfig.readQueueNums:[\(topicConfig.readQueueNums)] "
+                    + "consumer:[\(context.remoteAddress)]")
         }
         let subscription = try subscription(header, groupConfig: groupConfig)
         if !subscription.isTagType && !configuration.enablePropertyFilter {
-            throw BrokerRequestError(.systemError, "The broker does not support consumer to filter message by "
-                                     + subscription.expressionType)
+            throw BrokerRequestError(
+                .systemError,
+                "The broker does not support consumer to filter message by "
+                    + subscription.expressionType)
         }
         if subscription.matchesAll { return nil }
         return TagsCodeFilter(codes: Set(subscription.codeSet.map(Int64.init)))
     }
 
     /// The request's own subscription (SUBSCRIPTION bit) or the one the group's heartbeat registered.
-    private func subscription(_ header: PullMessageRequestHeader,
-                              groupConfig: SubscriptionGroupConfig) throws(BrokerRequestError) -> SubscriptionData {
+    private func subscription(
+        _ header: PullMessageRequestHeader,
+        groupConfig: SubscriptionGroupConfig
+    ) throws(BrokerRequestError) -> SubscriptionData {
         if header.hasSubscription {
-            return SubscriptionData.build(topic: header.topic, expression: header.subscription,
-                                          expressionType: header.expressionType, subVersion: header.subVersion)
+            return SubscriptionData.build(
+                topic: header.topic, expression: header.subscription,
+                expressionType: header.expressionType, subVersion: header.subVersion)
         }
         guard let group = consumers.groupInfo(header.consumerGroup) else {
-            throw BrokerRequestError(.subscriptionNotExist,
-                                     "the consumer's group info not exist, group: \(header.consumerGroup)")
+            throw BrokerRequestError(
+                .subscriptionNotExist,
+                "the consumer's group info not exist, group: \(header.consumerGroup)")
         }
         if !groupConfig.consumeBroadcastEnable && group.messageModel == .broadcasting {
-            throw BrokerRequestError(.noPermission,
-                                     "the consumer group[\(header.consumerGroup)] can not consume by broadcast way")
+            throw BrokerRequestError(
+                .noPermission,
+                "the consumer group[\(header.consumerGroup)] can not consume by broadcast way")
         }
         guard let subscription = group.subscriptions[header.topic] else {
-            throw BrokerRequestError(.subscriptionNotExist,
-                                     "the consumer's subscription not exist, group: \(header.consumerGroup)")
+            throw BrokerRequestError(
+                .subscriptionNotExist,
+                "the consumer's subscription not exist, group: \(header.consumerGroup)")
         }
         if subscription.subVersion < header.subVersion {
             throw BrokerRequestError(.subscriptionNotLatest, "the consumer's subscription not latest")

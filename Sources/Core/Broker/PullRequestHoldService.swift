@@ -29,8 +29,10 @@ public final class PullRequestHoldService: Sendable {
 
     /// - Parameters:
     ///   - executor: runs re-executions; defaults to a global dispatch queue. Tests may run them inline.
-    public init(store: any MessageStore, clock: @escaping @Sendable () -> Int64,
-                executor: (@Sendable (@escaping @Sendable () -> Void) -> Void)? = nil) {
+    public init(
+        store: any MessageStore, clock: @escaping @Sendable () -> Int64,
+        executor: (@Sendable (@escaping @Sendable () -> Void) -> Void)? = nil
+    ) {
         self.store = store
         self.clock = clock
         self.executor = executor ?? { job in DispatchQueue.global().async(execute: job) }
@@ -60,8 +62,9 @@ public final class PullRequestHoldService: Sendable {
     /// Store arrival listener: wakes the pulls of that queue whose offset is now readable and whose filter accepts
     /// the message's tag hash.
     public func notifyMessageArriving(_ arrival: MessageArrival) {
-        wake(key: Self.key(arrival.topic, arrival.queueId), maxOffset: arrival.queueOffset.rawValue + 1,
-             tagsCode: arrival.tagsCode, now: clock())
+        wake(
+            key: Self.key(arrival.topic, arrival.queueId), maxOffset: arrival.queueOffset.rawValue + 1,
+            tagsCode: arrival.tagsCode, now: clock())
     }
 
     /// Periodic check: wakes pulls whose queue grew past their offset or whose deadline passed.
@@ -89,7 +92,8 @@ public final class PullRequestHoldService: Sendable {
             var remaining: [HeldRequest] = []
             var woken: [HeldRequest] = []
             for request in held {
-                let arrived = maxOffset > request.pullFromOffset
+                let arrived =
+                    maxOffset > request.pullFromOffset
                     && (tagsCode == nil || request.filter.map { $0.isMatched(tagsCode: tagsCode ?? 0) } ?? true)
                 if arrived || now >= request.deadline { woken.append(request) } else { remaining.append(request) }
             }

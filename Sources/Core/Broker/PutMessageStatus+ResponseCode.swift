@@ -23,8 +23,9 @@ extension PutMessageStatus {
         switch self {
         case .putOK: nil
         case .flushDiskTimeout: "flush disk timeout"
-        case .serviceNotAvailable: "service not available now. It may be caused by one of the following reasons: "
-            + "the broker's disk is full, messages are put to the slave, permission denied, etc."
+        case .serviceNotAvailable:
+            "service not available now. It may be caused by one of the following reasons: "
+                + "the broker's disk is full, messages are put to the slave, permission denied, etc."
         case .createMappedFileFailed: "create mapped file failed, server is busy or broken."
         case .messageIllegal, .propertiesSizeExceeded:
             storeRemark ?? "the message is illegal, maybe msg body or properties length not matched."

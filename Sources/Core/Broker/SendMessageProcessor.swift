@@ -16,8 +16,10 @@ public final class SendMessageProcessor: RequestProcessor {
     private let uniqueKeys: MessageUniqueKeyGenerator
     private let logger: Logger
 
-    public init(configuration: BrokerConfiguration, store: any MessageStore, topics: TopicConfigManager,
-                subscriptionGroups: SubscriptionGroupManager, logger: Logger) {
+    public init(
+        configuration: BrokerConfiguration, store: any MessageStore, topics: TopicConfigManager,
+        subscriptionGroups: SubscriptionGroupManager, logger: Logger
+    ) {
         self.configuration = configuration
         self.store = store
         self.topics = topics
@@ -34,8 +36,11 @@ public final class SendMessageProcessor: RequestProcessor {
             let queueId = messages[0].queueId
             let transactionId = header.batch ? nil : messages[0].property(MessageProperties.uniqueKey)
             let completion: @Sendable (PutMessageResult) -> Void = { [configuration] result in
-                context.reply(to: request, Self.response(to: request, result: result, queueId: queueId,
-                                                         transactionId: transactionId, configuration: configuration))
+                context.reply(
+                    to: request,
+                    Self.response(
+                        to: request, result: result, queueId: queueId,
+                        transactionId: transactionId, configuration: configuration))
             }
             if header.batch {
                 store.putMessages(messages, completion: completion)
@@ -43,15 +48,21 @@ public final class SendMessageProcessor: RequestProcessor {
                 store.putMessage(messages[0], completion: completion)
             }
         } catch {
-            logger.debug("send refused", metadata: ["request.opaque": "\(request.opaque)",
-                                                    "broker.remark": "\(error.remark)"])
+            logger.debug(
+                "send refused",
+                metadata: [
+                    "request.opaque": "\(request.opaque)",
+                    "broker.remark": "\(error.remark)",
+                ])
             context.reply(to: request, error.response(to: request))
         }
     }
 
     /// Checks the topic and queue and turns the request into the messages to append (one, or a batch's elements).
-    private func buildMessages(_ header: SendMessageRequestHeader, request: RemotingCommand,
-                               context: any RequestContext) throws(BrokerRequestError) -> [MessageToStore] {
+    private func buildMessages(
+        _ header: SendMessageRequestHeader, request: RemotingCommand,
+        context: any RequestContext
+    ) throws(BrokerRequestError) -> [MessageToStore] {
         let topicConfig = try checkTopic(header)
         let queueId = try selectQueue(header, topicConfig: topicConfig)
         guard let body = request.body else { throw BrokerRequestError(.messageIllegal, "the message body is null") }
@@ -84,8 +95,9 @@ public final class SendMessageProcessor: RequestProcessor {
     /// Topic checks in RocketMQ's `msgCheck` order; auto-creates the topic when allowed.
     private func checkTopic(_ header: SendMessageRequestHeader) throws(BrokerRequestError) -> TopicConfig {
         if !TopicPermission(rawValue: configuration.brokerPermission).isWritable {
-            throw BrokerRequestError(.noPermission,
-                                     "the broker[\(configuration.brokerIP1)] sending message is forbidden")
+            throw BrokerRequestError(
+                .noPermission,
+                "the broker[\(configuration.brokerIP1)] sending message is forbidden")
         }
         if let problem = TopicValidator.validationError(header.topic) {
             throw BrokerRequestError(.invalidParameter, problem)
@@ -99,14 +111,16 @@ public final class SendMessageProcessor: RequestProcessor {
             guard let groupConfig = subscriptionGroups.findOrCreate(group) else {
                 throw BrokerRequestError(.subscriptionGroupNotExist, "subscription group not exist, \(group)")
             }
-            config = topics.createTopicIfAbsent(header.topic, queueNums: groupConfig.retryQueueNums,
-                                                perm: .readWrite)
+            config = topics.createTopicIfAbsent(
+                header.topic, queueNums: groupConfig.retryQueueNums,
+                perm: .readWrite)
         }
         if config == nil {
             let sysFlag: Int32 = header.unitMode ? TopicSysFlag.unit : 0
-            config = topics.createTopicInSendMessage(header.topic, defaultTopic: header.defaultTopic,
-                                                     requestedQueueNums: header.defaultTopicQueueNums,
-                                                     topicSysFlag: sysFlag)
+            config = topics.createTopicInSendMessage(
+                header.topic, defaultTopic: header.defaultTopic,
+                requestedQueueNums: header.defaultTopicQueueNums,
+                topicSysFlag: sysFlag)
         }
         guard let config else {
             throw BrokerRequestError(.topicNotExist, "topic[\(header.topic)] not exist, apply first please!")
@@ -117,12 +131,16 @@ public final class SendMessageProcessor: RequestProcessor {
         return config
     }
 
-    private func selectQueue(_ header: SendMessageRequestHeader,
-                             topicConfig: TopicConfig) throws(BrokerRequestError) -> Int32 {
+    private func selectQueue(
+        _ header: SendMessageRequestHeader,
+        topicConfig: TopicConfig
+    ) throws(BrokerRequestError) -> Int32 {
         let limit = max(topicConfig.readQueueNums, topicConfig.writeQueueNums)
         if header.queueId >= limit {
-            throw BrokerRequestError(.invalidParameter, "request queueId[\(header.queueId)] is illegal, "
-                                     + "topic:\(header.topic) topicConfig.writeQueueNums: \(topicConfig.writeQueueNums)")
+            throw BrokerRequestError(
+                .invalidParameter,
+                "request queueId[\(header.queueId)] is illegal, "
+                    + "topic:\(header.topic) topicConfig.writeQueueNums: \(topicConfig.writeQueueNums)")
         }
         if header.queueId >= 0 { return header.queueId }
         guard topicConfig.writeQueueNums > 0 else {
@@ -132,9 +150,12 @@ public final class SendMessageProcessor: RequestProcessor {
     }
 
     /// Sends to `%RETRY%<group>` that exceeded the group's retries go to `%DLQ%<group>` queue 0 with DELAY=-1.
-    private func redirectToDeadLetterQueueIfNeeded(_ messages: [MessageToStore], header: SendMessageRequestHeader,
-                                                   request: RemotingCommand) throws(BrokerRequestError)
-        -> [MessageToStore] {
+    private func redirectToDeadLetterQueueIfNeeded(
+        _ messages: [MessageToStore], header: SendMessageRequestHeader,
+        request: RemotingCommand
+    ) throws(BrokerRequestError)
+        -> [MessageToStore]
+    {
         guard !header.batch, header.topic.hasPrefix(TopicValidator.retryGroupTopicPrefix), var message = messages.first
         else { return messages }
         let group = String(header.topic.dropFirst(TopicValidator.retryGroupTopicPrefix.count))
@@ -143,7 +164,8 @@ public final class SendMessageProcessor: RequestProcessor {
         }
         var maxReconsumeTimes = groupConfig.retryMaxTimes
         if request.version > ConsumerSendMessageBackProcessor.versionHonouringMaxReconsumeTimes,
-           let requested = header.maxReconsumeTimes {
+            let requested = header.maxReconsumeTimes
+        {
             maxReconsumeTimes = requested
         }
         guard message.reconsumeTimes > maxReconsumeTimes else { return messages }
@@ -160,7 +182,9 @@ public final class SendMessageProcessor: RequestProcessor {
     /// when absent. A DELAY level is kept but not acted upon yet.
     private func brokerProperties(_ properties: [(String, String)]) -> [(String, String)] {
         // TODO(handle): park DELAY > 0 messages in SCHEDULE_TOPIC_XXXX until due; they are delivered at once now #5
-        var result = properties.filter { $0.0 != BrokerMessageProperties.popCheckpoint && $0.0 != BrokerMessageProperties.cluster }
+        var result = properties.filter {
+            $0.0 != BrokerMessageProperties.popCheckpoint && $0.0 != BrokerMessageProperties.cluster
+        }
         if !result.contains(where: { $0.0 == MessageProperties.uniqueKey }) {
             result.append((MessageProperties.uniqueKey, uniqueKeys.next()))
         }
@@ -176,10 +200,13 @@ public final class SendMessageProcessor: RequestProcessor {
 
     /// The send response for a store outcome: stored outcomes carry msgId/queueId/queueOffset and the region/trace
     /// fields the Java client dereferences unconditionally.
-    static func response(to request: RemotingCommand, result: PutMessageResult, queueId: Int32,
-                         transactionId: String?, configuration: BrokerConfiguration) -> RemotingCommand {
+    static func response(
+        to request: RemotingCommand, result: PutMessageResult, queueId: Int32,
+        transactionId: String?, configuration: BrokerConfiguration
+    ) -> RemotingCommand {
         guard result.status.isStored else {
-            return request.response(result.status.responseCode, remark: result.status.remark(storeRemark: result.remark))
+            return request.response(
+                result.status.responseCode, remark: result.status.remark(storeRemark: result.remark))
         }
         var fields = [
             "msgId": result.messageIds.joined(separator: ","),
@@ -189,7 +216,8 @@ public final class SendMessageProcessor: RequestProcessor {
             BrokerMessageProperties.traceOn: configuration.traceOn ? "true" : "false",
         ]
         if let transactionId { fields["transactionId"] = transactionId }
-        return request.response(result.status.responseCode, remark: result.status.remark(storeRemark: nil),
-                                extFields: fields)
+        return request.response(
+            result.status.responseCode, remark: result.status.remark(storeRemark: nil),
+            extFields: fields)
     }
 }

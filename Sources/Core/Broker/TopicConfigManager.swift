@@ -44,7 +44,8 @@ public final class TopicConfigManager: Sendable {
     /// Loads `topics.json` (or its `.bak`); stored topics replace same-named system defaults.
     public func load() {
         guard let bytes = file.load(validate: { (try? TopicConfigSerializeWrapper(jsonBytes: $0)) != nil }),
-              let wrapper = try? TopicConfigSerializeWrapper(jsonBytes: bytes) else { return }
+            let wrapper = try? TopicConfigSerializeWrapper(jsonBytes: bytes)
+        else { return }
         state.withLock { state in
             for (name, config) in wrapper.topicConfigTable { state.table[name] = config }
             state.dataVersion = wrapper.dataVersion
@@ -67,8 +68,10 @@ public final class TopicConfigManager: Sendable {
     /// carry INHERIT (TBW102 loses it when `autoCreateTopicEnable` is off); queue counts are
     /// `min(requestedQueueNums, template writeQueueNums)`, perm is the template's without INHERIT.
     /// - Returns: the existing or new config, nil when auto-creation is not possible.
-    public func createTopicInSendMessage(_ topic: String, defaultTopic: String, requestedQueueNums: Int32,
-                                         topicSysFlag: Int32) -> TopicConfig? {
+    public func createTopicInSendMessage(
+        _ topic: String, defaultTopic: String, requestedQueueNums: Int32,
+        topicSysFlag: Int32
+    ) -> TopicConfig? {
         let (config, created) = state.withLock { state -> (TopicConfig?, Bool) in
             if let existing = state.table[topic] { return (existing, false) }
             guard var template = state.table[defaultTopic] else { return (nil, false) }
@@ -79,9 +82,10 @@ public final class TopicConfigManager: Sendable {
             let queueNums = max(0, min(requestedQueueNums, template.writeQueueNums))
             var permission = template.perm
             permission.remove(.inherit)
-            let config = TopicConfig(topicName: topic, readQueueNums: queueNums, writeQueueNums: queueNums,
-                                     perm: permission, topicFilterType: template.topicFilterType,
-                                     topicSysFlag: topicSysFlag)
+            let config = TopicConfig(
+                topicName: topic, readQueueNums: queueNums, writeQueueNums: queueNums,
+                perm: permission, topicFilterType: template.topicFilterType,
+                topicSysFlag: topicSysFlag)
             insert(config, into: &state)
             return (config, true)
         }
@@ -92,12 +96,15 @@ public final class TopicConfigManager: Sendable {
     /// Creates a retry or DLQ topic (or any internal topic) with the given shape if it does not exist yet.
     /// - Returns: the existing or new config.
     @discardableResult
-    public func createTopicIfAbsent(_ topic: String, queueNums: Int32, perm: TopicPermission,
-                                    topicSysFlag: Int32 = 0) -> TopicConfig {
+    public func createTopicIfAbsent(
+        _ topic: String, queueNums: Int32, perm: TopicPermission,
+        topicSysFlag: Int32 = 0
+    ) -> TopicConfig {
         let (config, created) = state.withLock { state -> (TopicConfig, Bool) in
             if let existing = state.table[topic] { return (existing, false) }
-            let config = TopicConfig(topicName: topic, readQueueNums: queueNums, writeQueueNums: queueNums,
-                                     perm: perm, topicSysFlag: topicSysFlag)
+            let config = TopicConfig(
+                topicName: topic, readQueueNums: queueNums, writeQueueNums: queueNums,
+                perm: perm, topicSysFlag: topicSysFlag)
             insert(config, into: &state)
             return (config, true)
         }
@@ -149,8 +156,12 @@ public final class TopicConfigManager: Sendable {
     }
 
     private func announce(_ config: TopicConfig) {
-        logger.info("topic created", metadata: ["broker.topic": "\(config.topicName)",
-                                                "broker.queues": "\(config.writeQueueNums)"])
+        logger.info(
+            "topic created",
+            metadata: [
+                "broker.topic": "\(config.topicName)",
+                "broker.queues": "\(config.writeQueueNums)",
+            ])
         changeHandler.withLock { $0 }?()
     }
 
