@@ -1,4 +1,5 @@
 import Core
+import Foundation
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
@@ -297,4 +298,28 @@ private func echo(_ text: String) -> RemotingCommand {
     try await stopped.get()
     try await client.closeFuture.get()
     try await harness.group.shutdownGracefully()
+}
+
+/// Loopback throughput with 64 requests in flight on one connection; set TERN_REMOTING_BENCH=1 to run.
+@Test(.enabled(if: ProcessInfo.processInfo.environment["TERN_REMOTING_BENCH"] != nil))
+func loopbackThroughputWithSixtyFourInFlight() async throws {
+    let harness = try await Harness.start()
+    let client = try await harness.client()
+    let total = 200_000
+    let clock = ContinuousClock()
+    let start = clock.now
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        for worker in 0..<64 {
+            group.addTask {
+                for index in stride(from: worker, to: total, by: 64) {
+                    _ = try await client.request(echo("\(index)"), timeout: .seconds(10))
+                }
+            }
+        }
+        try await group.waitForAll()
+    }
+    let elapsed = clock.now - start
+    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    print("remoting loopback: \(total) requests in \(elapsed), \(Int(Double(total) / seconds)) req/s")
+    try await harness.stop()
 }

@@ -1,7 +1,7 @@
 public import Logging
 public import NIOCore
 import NIOPosix
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Settings of one ``RemotingServer`` (one listening port).
 ///
@@ -55,8 +55,9 @@ public final class RemotingServer: Sendable {
     private let logger: Logger
     private let onConnectionOpened: ConnectionOpened?
     private let onConnectionClosed: ConnectionClosed?
-    // Guards the listening channel and the live connections; never held across a call out.
-    private let state = Mutex(ServerState())
+    // Guards the listening channel and the live connections; never held across a call out. A pthread lock rather
+    // than Synchronization.Mutex, whose futex calls ThreadSanitizer cannot see (false race reports).
+    private let state = NIOLockedValueBox(ServerState())
 
     private struct ServerState {
         var listener: (any Channel)?
@@ -91,13 +92,13 @@ public final class RemotingServer: Sendable {
     }
 
     /// The bound address once started.
-    public var localAddress: SocketAddress? { state.withLock { $0.listener?.localAddress } }
+    public var localAddress: SocketAddress? { state.withLockedValue { $0.listener?.localAddress } }
 
     /// The bound port once started (useful with port 0).
     public var port: Int? { localAddress?.port }
 
     /// The live connections, a snapshot.
-    public var connections: [RemotingConnection] { state.withLock { Array($0.connections.values) } }
+    public var connections: [RemotingConnection] { state.withLockedValue { Array($0.connections.values) } }
 
     /// Binds and starts accepting.
     /// - Throws: the bind error (address in use, permission).
@@ -116,7 +117,7 @@ public final class RemotingServer: Sendable {
                 channel.eventLoop.makeCompletedFuture { try self.initializeConnection(channel) }
             }
         return bootstrap.bind(host: configuration.host, port: configuration.port).map { listener in
-            self.state.withLock { $0.listener = listener }
+            self.state.withLockedValue { $0.listener = listener }
             self.logger.info("remoting server listening", metadata: [
                 "remoting.address": "\(RemotingPipeline.describe(listener.localAddress))",
             ])
@@ -130,7 +131,7 @@ public final class RemotingServer: Sendable {
         try RemotingPipeline.configure(channel: channel, connection: connection, dispatcher: dispatcher,
                                        maximumFrameLength: configuration.maximumFrameLength,
                                        idleTimeout: configuration.idleTimeout, serializeType: .json)
-        let accepted = state.withLock { state -> Bool in
+        let accepted = state.withLockedValue { state -> Bool in
             guard !state.shuttingDown else { return false }
             state.connections[connection.connectionID] = connection
             return true
@@ -141,7 +142,7 @@ public final class RemotingServer: Sendable {
         }
         connection.logger.debug("connection opened")
         channel.closeFuture.whenComplete { _ in
-            _ = self.state.withLock { $0.connections.removeValue(forKey: connection.connectionID) }
+            _ = self.state.withLockedValue { $0.connections.removeValue(forKey: connection.connectionID) }
             connection.logger.debug("connection closed")
             self.onConnectionClosed?(connection.connectionID)
         }
@@ -157,7 +158,7 @@ public final class RemotingServer: Sendable {
 
     /// Future-returning form of ``shutdown()``; never fails.
     public func shutdownGracefully() -> EventLoopFuture<Void> {
-        let (listener, connections) = state.withLock { state in
+        let (listener, connections) = state.withLockedValue { state in
             state.shuttingDown = true
             return (state.listener, Array(state.connections.values))
         }
