@@ -1,0 +1,48 @@
+public import NIOCore
+
+/// Splits the body of a batch send (remoting-protocol §4.6) into one `MessageToStore` per element.
+public enum BatchMessageDecoder {
+    /// Decodes `blob` (entries of TOTALSIZE, MAGIC, BODYCRC, FLAG, body, properties). Each element takes topic,
+    /// queueId, sysFlag, born timestamp/host and reconsume times from `template`, and its own flag, body and
+    /// properties. Batch-level properties are not merged in (the spec's recommendation).
+    /// - Returns: nil when an entry is truncated or its lengths disagree with its TOTALSIZE.
+    public static func decode(_ blob: ByteBuffer, template: MessageToStore) -> [MessageToStore]? {
+        var buffer = blob
+        var result: [MessageToStore] = []
+        while buffer.readableBytes > 0 {
+            guard let totalSize = buffer.readInteger(as: Int32.self), totalSize >= 22,
+                  Int(totalSize) - 4 <= buffer.readableBytes,
+                  var entry = buffer.readSlice(length: Int(totalSize) - 4),
+                  entry.readInteger(as: Int32.self) != nil, entry.readInteger(as: Int32.self) != nil,
+                  let flag = entry.readInteger(as: Int32.self), let bodyLength = entry.readInteger(as: Int32.self),
+                  bodyLength >= 0, let body = entry.readSlice(length: Int(bodyLength)),
+                  let propertiesLength = entry.readInteger(as: Int16.self), propertiesLength >= 0,
+                  let propertiesString = entry.readString(length: Int(propertiesLength)), entry.readableBytes == 0
+            else { return nil }
+            var message = template
+            message.flag = flag
+            message.body = body
+            message.properties = MessageProperties.decode(propertiesString)
+            result.append(message)
+        }
+        return result
+    }
+
+    /// Encodes messages as a producer's batch blob (for tests and tools).
+    public static func encode(_ messages: [MessageToStore]) -> ByteBuffer {
+        var buffer = ByteBuffer()
+        for message in messages {
+            let properties = MessageProperties.encode(message.properties)
+            let total = 4 + 4 + 4 + 4 + 4 + message.body.readableBytes + 2 + properties.utf8.count
+            buffer.writeInteger(Int32(total))
+            buffer.writeInteger(Int32(0))
+            buffer.writeInteger(Int32(0))
+            buffer.writeInteger(message.flag)
+            buffer.writeInteger(Int32(message.body.readableBytes))
+            buffer.writeImmutableBuffer(message.body)
+            buffer.writeInteger(Int16(properties.utf8.count))
+            buffer.writeString(properties)
+        }
+        return buffer
+    }
+}

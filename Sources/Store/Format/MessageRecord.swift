@@ -1,0 +1,130 @@
+public import NIOCore
+
+/// Encodes `MessageToStore` values into commit log records (broker-internals §1.3) and decodes records back.
+///
+/// Encoding happens outside the commit log lock; the appender then patches QUEUEOFFSET, PHYSICALOFFSET and
+/// STORETIMESTAMP in place (positions in `CommitLogFormat`).
+public enum MessageRecord {
+    /// Why a message cannot be encoded; maps onto `PutMessageStatus`.
+    public enum EncodingError: Error, Sendable, Equatable {
+        case bodyTooLarge(Int)
+        case propertiesTooLarge(Int)
+        case topicTooLong(Int)
+
+        /// The put status RocketMQ answers for this error.
+        public var putStatus: PutMessageStatus {
+            switch self {
+            case .bodyTooLarge, .topicTooLong: .messageIllegal
+            case .propertiesTooLarge: .propertiesSizeExceeded
+            }
+        }
+
+        public var remark: String {
+            switch self {
+            case .bodyTooLarge(let size): "message body of \(size) bytes exceeds maxMessageSize"
+            case .propertiesTooLarge(let size): "properties of \(size) bytes exceed 32767 bytes"
+            case .topicTooLong(let size): "topic of \(size) bytes is too long"
+            }
+        }
+    }
+
+    /// Encodes one record. IPv6 host bits in SYSFLAG are set from the addresses; BODYCRC is computed here.
+    /// - Parameters:
+    ///   - maxBodySize: bodies larger than this are refused (`maxMessageSize`, 4 MiB by default).
+    /// - Throws: `EncodingError` when the body, topic or properties do not fit the format or the limit.
+    public static func encode(_ message: MessageToStore, storeHost: HostAddress,
+                              queueOffset: QueueOffset = QueueOffset(0),
+                              physicalOffset: PhysicalOffset = PhysicalOffset(0), storeTimestamp: Int64 = 0,
+                              maxBodySize: Int = 4 * 1024 * 1024,
+                              allocator: ByteBufferAllocator = ByteBufferAllocator()) throws(EncodingError)
+        -> ByteBuffer {
+        let bodyLength = message.body.readableBytes
+        guard bodyLength <= maxBodySize else { throw .bodyTooLarge(bodyLength) }
+        let topicLength = message.topic.utf8.count
+        guard topicLength <= Int(Int16.max), topicLength > 0 else { throw .topicTooLong(topicLength) }
+        let propertiesString = MessageProperties.encode(message.properties)
+        let propertiesLength = propertiesString.utf8.count
+        guard propertiesLength <= CommitLogFormat.maxPropertiesLength else {
+            throw .propertiesTooLarge(propertiesLength)
+        }
+        let magicV2 = topicLength > CommitLogFormat.maxTopicLengthV1
+        var sysFlag = message.sysFlag & ~(SysFlag.bornHostV6 | SysFlag.storeHostV6)
+        if message.bornHost.isIPv6 { sysFlag |= SysFlag.bornHostV6 }
+        if storeHost.isIPv6 { sysFlag |= SysFlag.storeHostV6 }
+        let length = CommitLogFormat.recordLength(sysFlag: sysFlag, bodyLength: bodyLength, topicLength: topicLength,
+                                                  propertiesLength: propertiesLength, magicV2: magicV2)
+        let bodyCRC = message.body.withUnsafeReadableBytes { CRC32.bodyCRC($0) }
+        var buffer = allocator.buffer(capacity: length)
+        buffer.writeInteger(Int32(length))
+        buffer.writeInteger(magicV2 ? CommitLogFormat.magicV2 : CommitLogFormat.magicV1)
+        buffer.writeInteger(bodyCRC)
+        buffer.writeInteger(message.queueId)
+        buffer.writeInteger(message.flag)
+        buffer.writeInteger(queueOffset.rawValue)
+        buffer.writeInteger(physicalOffset.rawValue)
+        buffer.writeInteger(sysFlag)
+        buffer.writeInteger(message.bornTimestamp)
+        writeHost(message.bornHost, into: &buffer)
+        buffer.writeInteger(storeTimestamp)
+        writeHost(storeHost, into: &buffer)
+        buffer.writeInteger(message.reconsumeTimes)
+        buffer.writeInteger(message.preparedTransactionOffset)
+        buffer.writeInteger(Int32(bodyLength))
+        buffer.writeImmutableBuffer(message.body)
+        if magicV2 { buffer.writeInteger(Int16(topicLength)) } else { buffer.writeInteger(Int8(topicLength)) }
+        buffer.writeString(message.topic)
+        buffer.writeInteger(Int16(propertiesLength))
+        buffer.writeString(propertiesString)
+        assert(buffer.readableBytes == length, "record length formula and encoder disagree")
+        return buffer
+    }
+
+    private static func writeHost(_ host: HostAddress, into buffer: inout ByteBuffer) {
+        buffer.writeBytes(host.addressBytes)
+        buffer.writeInteger(host.port)
+    }
+
+    /// Decodes the record starting at the buffer's reader index; nil if it is truncated, has a bad magic, or its
+    /// field lengths disagree with TOTALSIZE. The body CRC is not checked here (see `DecodedMessage.isBodyCRCValid`).
+    public static func decode(_ buffer: ByteBuffer, readBody: Bool = true) -> DecodedMessage? {
+        buffer.withUnsafeReadableBytes { decode(bytes: $0, readBody: readBody) }
+    }
+
+    /// Decodes the record at the start of `bytes` (see `decode(_:readBody:)`).
+    public static func decode(bytes: UnsafeRawBufferPointer, readBody: Bool = true) -> DecodedMessage? {
+        var reader = BigEndianReader(bytes)
+        guard let totalSize = reader.int32(), totalSize > 0, Int(totalSize) <= bytes.count,
+              let magic = reader.int32(), magic == CommitLogFormat.magicV1 || magic == CommitLogFormat.magicV2
+        else { return nil }
+        reader.limit = Int(totalSize)
+        guard let bodyCRC = reader.int32(), let queueId = reader.int32(), let flag = reader.int32(),
+              let queueOffset = reader.int64(), let physicalOffset = reader.int64(), let sysFlag = reader.int32(),
+              let bornTimestamp = reader.int64(),
+              let bornHost = reader.host(ipv6: (sysFlag & SysFlag.bornHostV6) != 0),
+              let storeTimestamp = reader.int64(),
+              let storeHost = reader.host(ipv6: (sysFlag & SysFlag.storeHostV6) != 0),
+              let reconsumeTimes = reader.int32(), let preparedTransactionOffset = reader.int64(),
+              let bodyLength = reader.int32(), bodyLength >= 0, let bodyBytes = reader.bytes(Int(bodyLength))
+        else { return nil }
+        let topicLength: Int?
+        if magic == CommitLogFormat.magicV2 {
+            topicLength = reader.int16().map { Int(UInt16(bitPattern: $0)) }
+        } else {
+            topicLength = reader.int8().map { Int($0) }
+        }
+        guard let topicLength, topicLength >= 0, let topicBytes = reader.bytes(topicLength),
+              let propertiesLength = reader.int16(), propertiesLength >= 0,
+              let propertiesBytes = reader.bytes(Int(propertiesLength)), reader.position == Int(totalSize)
+        else { return nil }
+        var body: ByteBuffer?
+        if readBody { body = ByteBuffer(bytes: bodyBytes) }
+        let propertiesString = String(decoding: propertiesBytes, as: UTF8.self)
+        return DecodedMessage(
+            totalSize: totalSize, magic: magic, bodyCRC: bodyCRC, queueId: queueId, flag: flag,
+            queueOffset: QueueOffset(queueOffset), physicalOffset: PhysicalOffset(physicalOffset), sysFlag: sysFlag,
+            bornTimestamp: bornTimestamp, bornHost: bornHost, storeTimestamp: storeTimestamp, storeHost: storeHost,
+            reconsumeTimes: reconsumeTimes, preparedTransactionOffset: preparedTransactionOffset, body: body,
+            bodyLength: bodyLength, topic: String(decoding: topicBytes, as: UTF8.self),
+            properties: MessageProperties.decode(propertiesString))
+    }
+}
