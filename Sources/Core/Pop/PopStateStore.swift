@@ -116,8 +116,9 @@ public final class PopStateStore: Sendable {
             } else {
                 state.checkpoints[key] = checkpoint
             }
+            // The old receipt must stop working, so the new key differs from it even within the same ms.
             var replacement = replacement
-            while state.checkpoints[replacement.key] != nil { replacement.key.popTime += 1 }
+            while state.checkpoints[replacement.key] != nil || replacement.key == key { replacement.key.popTime += 1 }
             state.checkpoints[replacement.key] = replacement
             state.changeCount += 1
             return replacement
