@@ -55,7 +55,7 @@ struct PoppedMessage {
 }
 
 /// A broker's POP side over an InMemoryMessageStore (shared across restarts) with a fake clock.
-final class PopHarness {
+final class PopHarness: Sendable {
     static let topic = "TopicTest"
     static let group = "GID_POP"
     let store: InMemoryMessageStore
