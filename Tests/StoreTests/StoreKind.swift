@@ -51,12 +51,14 @@ enum StoreKind: String, CaseIterable, CustomStringConvertible, Sendable {
 func put(_ store: any MessageStore, _ message: MessageToStore) -> PutMessageResult {
     let box = ResultBox()
     store.putMessage(message) { box.set($0) }
+    defer { settle(store) }
     return box.wait()
 }
 
 func putBatch(_ store: any MessageStore, _ batch: [MessageToStore]) -> PutMessageResult {
     let box = ResultBox()
     store.putMessages(batch) { box.set($0) }
+    defer { settle(store) }
     return box.wait()
 }
 

@@ -1,64 +1,68 @@
-/// Typed reads of a request's `extFields`, with Java's parsing rules (remoting-protocol §1.5): integers are plain
-/// decimal text, booleans are true only for a case-insensitive `true`.
+/// Typed reads of a request's `extFields` through remoting's accessors (`RemotingCommand+Header`), accepting several
+/// names per field so one decoder serves SEND_MESSAGE's long names and SEND_MESSAGE_V2's one-letter names.
 ///
-/// Each accessor takes one or more names and uses the first present, so one decoder serves SEND_MESSAGE's long
-/// names and SEND_MESSAGE_V2's one-letter names. Errors name the first (canonical) field name.
+/// The first name with a non-empty value wins; errors name the first (canonical) name when the field is missing.
 struct BrokerHeaderFields: Sendable {
-    let fields: [String: String]
+    let request: RemotingCommand
 
     init(_ request: RemotingCommand) {
-        fields = request.extFields
+        self.request = request
     }
 
-    init(_ fields: [String: String]) {
-        self.fields = fields
-    }
-
-    /// The first value present under `names`, nil if none.
     func optionalString(_ names: String...) -> String? {
-        lookup(names)?.value
+        key(names).flatMap(request.string)
     }
 
-    /// The first value present under `names`.
-    /// - Throws: `BrokerRequestError.missingField` naming `names[0]`.
     func string(_ names: String...) throws(BrokerRequestError) -> String {
-        guard let found = lookup(names) else { throw .missingField(names[0]) }
-        return found.value
+        guard let key = key(names), let value = request.string(key) else {
+            throw BrokerRequestError(HeaderError(kind: .missing, field: names[0]))
+        }
+        return value
     }
 
     func int32(_ names: String...) throws(BrokerRequestError) -> Int32 {
-        guard let found = lookup(names) else { throw .missingField(names[0]) }
-        guard let value = Int32(found.value) else { throw .invalidField(found.name, found.value, expected: "an int") }
+        guard let value = try optionalInt32(names) else {
+            throw BrokerRequestError(HeaderError(kind: .missing, field: names[0]))
+        }
         return value
     }
 
     func int64(_ names: String...) throws(BrokerRequestError) -> Int64 {
-        guard let found = lookup(names) else { throw .missingField(names[0]) }
-        guard let value = Int64(found.value) else { throw .invalidField(found.name, found.value, expected: "a long") }
+        guard let value = try optionalInt64(names) else {
+            throw BrokerRequestError(HeaderError(kind: .missing, field: names[0]))
+        }
         return value
     }
 
     func optionalInt32(_ names: String...) throws(BrokerRequestError) -> Int32? {
-        guard let found = lookup(names) else { return nil }
-        guard let value = Int32(found.value) else { throw .invalidField(found.name, found.value, expected: "an int") }
-        return value
+        try optionalInt32(names)
     }
 
     func optionalInt64(_ names: String...) throws(BrokerRequestError) -> Int64? {
-        guard let found = lookup(names) else { return nil }
-        guard let value = Int64(found.value) else { throw .invalidField(found.name, found.value, expected: "a long") }
-        return value
+        try optionalInt64(names)
     }
 
-    /// Java's `Boolean.parseBoolean`: nil when absent, else true only for `true` in any case.
+    /// `true` (any case) or `1` is true (C++ sends `"1"`), anything else false; nil when absent.
     func optionalBool(_ names: String...) -> Bool? {
-        lookup(names).map { $0.value.lowercased() == "true" }
+        key(names).flatMap(request.optionalBool)
     }
 
-    private func lookup(_ names: [String]) -> (name: String, value: String)? {
-        for name in names {
-            if let value = fields[name] { return (name, value) }
-        }
-        return nil
+    private func optionalInt32(_ names: [String]) throws(BrokerRequestError) -> Int32? {
+        guard let key = key(names) else { return nil }
+        do { return try request.optionalInt32(key) } catch { throw Self.renamed(error, to: names[0]) }
+    }
+
+    private func optionalInt64(_ names: [String]) throws(BrokerRequestError) -> Int64? {
+        guard let key = key(names) else { return nil }
+        do { return try request.optionalInt64(key) } catch { throw Self.renamed(error, to: names[0]) }
+    }
+
+    /// Names the canonical (long) field in the remark even when the short V2 key carried the bad value.
+    private static func renamed(_ error: HeaderError, to name: String) -> BrokerRequestError {
+        BrokerRequestError(HeaderError(kind: error.kind, field: name, value: error.value))
+    }
+
+    private func key(_ names: [String]) -> String? {
+        names.first { request.string($0) != nil }
     }
 }

@@ -10,17 +10,13 @@ struct BrokerRequestError: Error, Sendable {
         self.remark = remark
     }
 
-    /// The code for a missing or unparsable header field. Java's decoder throws `RemotingCommandException`, which
-    /// the remoting layer answers with SYSTEM_ERROR, so clients already handle this code for bad headers.
-    static let headerErrorCode = ResponseCode.systemError
-
-    /// A mandatory header field is absent (Java: "the custom field <x> is null").
-    static func missingField(_ name: String) -> BrokerRequestError {
-        BrokerRequestError(headerErrorCode, "the custom field \(name) is null")
+    /// A missing or unparsable header field, answered like remoting's `HeaderError` (SYSTEM_ERROR, Java's wording).
+    init(_ error: HeaderError) {
+        self.init(error.responseCode, error.remark)
     }
 
-    /// A header field is present but not of its type.
-    static func invalidField(_ name: String, _ value: String, expected: String) -> BrokerRequestError {
-        BrokerRequestError(headerErrorCode, "the custom field \(name) is not \(expected): \(value)")
+    /// The error response to `request`.
+    func response(to request: RemotingCommand) -> RemotingCommand {
+        request.response(code, remark: remark)
     }
 }

@@ -12,8 +12,10 @@ public struct ClientChannelInfo: Sendable {
     /// Wall-clock ms of the last heartbeat on this channel.
     public var lastUpdateTimestamp: Int64
 
-    public init(channel: (any ClientChannel)?, connectionID: String, clientId: String, remoteAddress: String,
-                language: LanguageCode, version: Int32, lastUpdateTimestamp: Int64) {
+    public init(
+        channel: (any ClientChannel)?, connectionID: String, clientId: String, remoteAddress: String,
+        language: LanguageCode, version: Int32, lastUpdateTimestamp: Int64
+    ) {
         self.channel = channel
         self.connectionID = connectionID
         self.clientId = clientId

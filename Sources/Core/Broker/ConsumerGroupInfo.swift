@@ -21,8 +21,10 @@ public struct ConsumerGroupInfo: Sendable {
     }
 
     /// Adds or refreshes a channel. - Returns: true when the channel is new to the group.
-    mutating func updateChannel(_ info: ClientChannelInfo, consumeType: ConsumeType, messageModel: MessageModel,
-                                consumeFromWhere: ConsumeFromWhere) -> Bool {
+    mutating func updateChannel(
+        _ info: ClientChannelInfo, consumeType: ConsumeType, messageModel: MessageModel,
+        consumeFromWhere: ConsumeFromWhere
+    ) -> Bool {
         self.consumeType = consumeType
         self.messageModel = messageModel
         self.consumeFromWhere = consumeFromWhere

@@ -23,20 +23,27 @@ public final class ConsumerManager: Sendable {
     /// - Parameter notify: the group's `notifyConsumerIdsChangedEnable`.
     /// - Returns: true when the group's membership or subscribed topics changed.
     @discardableResult
-    public func register(group: String, channel: ClientChannelInfo, consumeType: ConsumeType,
-                         messageModel: MessageModel, consumeFromWhere: ConsumeFromWhere,
-                         subscriptions: [SubscriptionData], notify: Bool) -> Bool {
+    public func register(
+        group: String, channel: ClientChannelInfo, consumeType: ConsumeType,
+        messageModel: MessageModel, consumeFromWhere: ConsumeFromWhere,
+        subscriptions: [SubscriptionData], notify: Bool
+    ) -> Bool {
         let (changed, channels) = groups.withLock { groups in
             var info = groups[group] ?? ConsumerGroupInfo(groupName: group)
-            let newChannel = info.updateChannel(channel, consumeType: consumeType, messageModel: messageModel,
-                                                consumeFromWhere: consumeFromWhere)
+            let newChannel = info.updateChannel(
+                channel, consumeType: consumeType, messageModel: messageModel,
+                consumeFromWhere: consumeFromWhere)
             let newSubscriptions = info.updateSubscriptions(subscriptions)
             groups[group] = info
             return (newChannel || newSubscriptions, Array(info.channels.values))
         }
         if changed {
-            logger.debug("consumer group changed", metadata: ["broker.group": "\(group)",
-                                                               "broker.client": "\(channel.clientId)"])
+            logger.debug(
+                "consumer group changed",
+                metadata: [
+                    "broker.group": "\(group)",
+                    "broker.client": "\(channel.clientId)",
+                ])
             if notify { Self.notifyIdsChanged(group: group, channels: channels) }
         }
         return changed
@@ -89,8 +96,10 @@ public final class ConsumerManager: Sendable {
     }
 
     /// Removes matching channels. - Returns: each group that lost a channel with its remaining channels.
-    private func removeChannels(from groups: inout [String: ConsumerGroupInfo],
-                                where shouldRemove: (ClientChannelInfo) -> Bool) -> [(String, [ClientChannelInfo])] {
+    private func removeChannels(
+        from groups: inout [String: ConsumerGroupInfo],
+        where shouldRemove: (ClientChannelInfo) -> Bool
+    ) -> [(String, [ClientChannelInfo])] {
         var affected: [(String, [ClientChannelInfo])] = []
         for (name, var info) in groups {
             let before = info.channels.count

@@ -32,7 +32,8 @@ public final class ConsumerOffsetManager: Sendable {
     /// Loads the file (or its `.bak`), replacing the in-memory table. A missing file leaves the table empty.
     public func load() {
         guard let bytes = file.load(validate: { (try? JSONParser.parse($0)) != nil }),
-              let json = try? JSONParser.parse(bytes) else { return }
+            let json = try? JSONParser.parse(bytes)
+        else { return }
         var table: [String: [Int32: Int64]] = [:]
         for (key, queues) in json["offsetTable"]?.objectValue ?? [] {
             var offsets: [Int32: Int64] = [:]

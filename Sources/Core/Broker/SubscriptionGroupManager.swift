@@ -25,8 +25,10 @@ public final class SubscriptionGroupManager: Sendable {
     private let clock: @Sendable () -> Int64
     private let logger: Logger
 
-    public init(configDirectory: String, autoCreateSubscriptionGroup: Bool, clock: @escaping @Sendable () -> Int64,
-                logger: Logger) {
+    public init(
+        configDirectory: String, autoCreateSubscriptionGroup: Bool, clock: @escaping @Sendable () -> Int64,
+        logger: Logger
+    ) {
         file = ConfigFile(path: configDirectory + "/subscriptionGroup.json")
         autoCreate = autoCreateSubscriptionGroup
         self.clock = clock
@@ -45,8 +47,11 @@ public final class SubscriptionGroupManager: Sendable {
     /// Loads the file (or its `.bak`); entries in it replace same-named groups.
     public func load() {
         guard let bytes = file.load(validate: { (try? JSONParser.parse($0)) != nil }),
-              let json = try? JSONParser.parse(bytes) else { return }
-        let loaded = (json["subscriptionGroupTable"]?.objectValue ?? []).compactMap { SubscriptionGroupConfig(json: $0.1) }
+            let json = try? JSONParser.parse(bytes)
+        else { return }
+        let loaded = (json["subscriptionGroupTable"]?.objectValue ?? []).compactMap {
+            SubscriptionGroupConfig(json: $0.1)
+        }
         state.withLock { state in
             for config in loaded { state.table[config.groupName] = config }
             if let counter = json["dataVersion"]?["counter"]?.int64Value { state.counter = counter }

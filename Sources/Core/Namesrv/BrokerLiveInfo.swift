@@ -24,8 +24,10 @@ public struct BrokerLiveInfo: Sendable, Hashable {
     /// The remoting connection the broker registered over, if known; closing it unregisters the broker.
     public var connectionID: String?
 
-    public init(lastUpdate: Duration, heartbeatTimeout: Duration, dataVersion: DataVersion, haServerAddr: String,
-                connectionID: String? = nil) {
+    public init(
+        lastUpdate: Duration, heartbeatTimeout: Duration, dataVersion: DataVersion, haServerAddr: String,
+        connectionID: String? = nil
+    ) {
         self.lastUpdate = lastUpdate
         self.heartbeatTimeout = heartbeatTimeout
         self.dataVersion = dataVersion
@@ -54,10 +56,12 @@ public struct BrokerRegistration: Sendable, Hashable {
     public var filterServerList: [String]?
     public var connectionID: String?
 
-    public init(clusterName: String, brokerAddr: String, brokerName: String, brokerId: Int64, haServerAddr: String,
-                zoneName: String? = nil, heartbeatTimeout: Duration? = nil, enableActingMaster: Bool? = false,
-                topicConfigWrapper: TopicConfigSerializeWrapper = TopicConfigSerializeWrapper(),
-                filterServerList: [String]? = [], connectionID: String? = nil) {
+    public init(
+        clusterName: String, brokerAddr: String, brokerName: String, brokerId: Int64, haServerAddr: String,
+        zoneName: String? = nil, heartbeatTimeout: Duration? = nil, enableActingMaster: Bool? = false,
+        topicConfigWrapper: TopicConfigSerializeWrapper = TopicConfigSerializeWrapper(),
+        filterServerList: [String]? = [], connectionID: String? = nil
+    ) {
         self.clusterName = clusterName
         self.brokerAddr = brokerAddr
         self.brokerName = brokerName

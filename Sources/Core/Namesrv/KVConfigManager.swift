@@ -78,8 +78,9 @@ public final class KVConfigManager: Sendable {
             let bytes = KVConfigDocument(configTable: snapshot).jsonBytes()
             do {
                 let url = URL(fileURLWithPath: path)
-                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(),
-                                                        withIntermediateDirectories: true)
+                try FileManager.default.createDirectory(
+                    at: url.deletingLastPathComponent(),
+                    withIntermediateDirectories: true)
                 try Data(bytes).write(to: url, options: .atomic)
             } catch {
                 logger.error("cannot persist KV config", metadata: ["namesrv.path": "\(path)", "error": "\(error)"])

@@ -22,10 +22,12 @@ public struct NamesrvConfiguration: Sendable, Hashable {
     public var enableTopicList: Bool
     public var deleteTopicWithBrokerRegistration: Bool
 
-    public init(listenPort: Int = 9876, scanInterval: Duration = .seconds(5), brokerExpiry: Duration = .seconds(120),
-                kvConfigPath: String? = nil, orderMessageEnable: Bool = false,
-                returnOrderTopicConfigToBroker: Bool = true, enableAllTopicList: Bool = true,
-                enableTopicList: Bool = true, deleteTopicWithBrokerRegistration: Bool = false) {
+    public init(
+        listenPort: Int = 9876, scanInterval: Duration = .seconds(5), brokerExpiry: Duration = .seconds(120),
+        kvConfigPath: String? = nil, orderMessageEnable: Bool = false,
+        returnOrderTopicConfigToBroker: Bool = true, enableAllTopicList: Bool = true,
+        enableTopicList: Bool = true, deleteTopicWithBrokerRegistration: Bool = false
+    ) {
         self.listenPort = listenPort
         self.scanInterval = scanInterval
         self.brokerExpiry = brokerExpiry

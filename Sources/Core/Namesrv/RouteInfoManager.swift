@@ -37,17 +37,23 @@ public final class RouteInfoManager: Sendable {
     public func registerBroker(_ registration: BrokerRegistration) -> RegisterBrokerResult? {
         let now = elapsed()
         let (result, isNew) = tables.withLock { tables in
-            let isNew = tables.brokerLiveTable[BrokerAddrInfo(clusterName: registration.clusterName,
-                                                              brokerAddr: registration.brokerAddr)] == nil
-            let result = tables.register(registration, now: now, defaultTimeout: configuration.brokerExpiry,
-                                         deleteMissingTopics: configuration.deleteTopicWithBrokerRegistration)
+            let isNew =
+                tables.brokerLiveTable[
+                    BrokerAddrInfo(
+                        clusterName: registration.clusterName,
+                        brokerAddr: registration.brokerAddr)] == nil
+            let result = tables.register(
+                registration, now: now, defaultTimeout: configuration.brokerExpiry,
+                deleteMissingTopics: configuration.deleteTopicWithBrokerRegistration)
             return (result, isNew)
         }
         if isNew, result != nil {
-            logger.info("broker registered", metadata: [
-                "namesrv.cluster": "\(registration.clusterName)", "namesrv.broker": "\(registration.brokerName)",
-                "namesrv.brokerId": "\(registration.brokerId)", "namesrv.brokerAddr": "\(registration.brokerAddr)",
-            ])
+            logger.info(
+                "broker registered",
+                metadata: [
+                    "namesrv.cluster": "\(registration.clusterName)", "namesrv.broker": "\(registration.brokerName)",
+                    "namesrv.brokerId": "\(registration.brokerId)", "namesrv.brokerAddr": "\(registration.brokerAddr)",
+                ])
         }
         return result
     }
@@ -55,10 +61,12 @@ public final class RouteInfoManager: Sendable {
     /// Forgets a broker process (UNREGISTER_BROKER).
     public func unregisterBroker(_ request: BrokerUnregistration) {
         tables.withLock { $0.unregister([request]) }
-        logger.info("broker unregistered", metadata: [
-            "namesrv.cluster": "\(request.clusterName)", "namesrv.broker": "\(request.brokerName)",
-            "namesrv.brokerAddr": "\(request.brokerAddr)",
-        ])
+        logger.info(
+            "broker unregistered",
+            metadata: [
+                "namesrv.cluster": "\(request.clusterName)", "namesrv.broker": "\(request.brokerName)",
+                "namesrv.brokerAddr": "\(request.brokerAddr)",
+            ])
     }
 
     /// Marks a broker process as alive now (BROKER_HEARTBEAT, QUERY_DATA_VERSION); unknown processes are ignored.
@@ -70,11 +78,14 @@ public final class RouteInfoManager: Sendable {
     }
 
     /// Whether `dataVersion` differs from the one the process last registered (true for unknown processes).
-    public func isBrokerTopicConfigChanged(clusterName: String, brokerAddr: String,
-                                           dataVersion: DataVersion) -> Bool {
+    public func isBrokerTopicConfigChanged(
+        clusterName: String, brokerAddr: String,
+        dataVersion: DataVersion
+    ) -> Bool {
         tables.withLock {
-            $0.isBrokerTopicConfigChanged(BrokerAddrInfo(clusterName: clusterName, brokerAddr: brokerAddr),
-                                          dataVersion)
+            $0.isBrokerTopicConfigChanged(
+                BrokerAddrInfo(clusterName: clusterName, brokerAddr: brokerAddr),
+                dataVersion)
         }
     }
 
@@ -196,8 +207,9 @@ public final class RouteInfoManager: Sendable {
 
     /// Non-unit topics with unit subscriptions (GET_HAS_UNIT_SUB_UNUNIT_TOPIC_LIST).
     public func hasUnitSubNonUnitTopics() -> TopicList {
-        TopicList(topicList: tables.withLock {
-            $0.topics(withSysFlag: { !TopicSysFlag.hasUnit($0) && TopicSysFlag.hasUnitSub($0) })
-        })
+        TopicList(
+            topicList: tables.withLock {
+                $0.topics(withSysFlag: { !TopicSysFlag.hasUnit($0) && TopicSysFlag.hasUnitSub($0) })
+            })
     }
 }

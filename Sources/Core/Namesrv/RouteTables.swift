@@ -15,17 +15,21 @@ struct RouteTables {
 
     /// RocketMQ's `registerBroker`. Returns nil when a broker's first registration carries exactly one topic (Java
     /// reserves that shape for single-topic registrations, which must follow a full one).
-    mutating func register(_ registration: BrokerRegistration, now: Duration, defaultTimeout: Duration,
-                           deleteMissingTopics: Bool) -> RegisterBrokerResult? {
+    mutating func register(
+        _ registration: BrokerRegistration, now: Duration, defaultTimeout: Duration,
+        deleteMissingTopics: Bool
+    ) -> RegisterBrokerResult? {
         let addrInfo = BrokerAddrInfo(clusterName: registration.clusterName, brokerAddr: registration.brokerAddr)
         let wrapper = registration.topicConfigWrapper
         clusterAddrTable[registration.clusterName, default: []].insert(registration.brokerName)
 
         var registerFirst = false
-        var brokerData = brokerAddrTable[registration.brokerName] ?? {
-            registerFirst = true
-            return BrokerData(cluster: registration.clusterName, brokerName: registration.brokerName)
-        }()
+        var brokerData =
+            brokerAddrTable[registration.brokerName]
+            ?? {
+                registerFirst = true
+                return BrokerData(cluster: registration.clusterName, brokerName: registration.brokerName)
+            }()
         let isOldVersionBroker = registration.enableActingMaster == nil
         brokerData.enableActingMaster = registration.enableActingMaster ?? false
         brokerData.zoneName = registration.zoneName
@@ -50,12 +54,14 @@ struct RouteTables {
         let oldAddr = brokerData.brokerAddrs.updateValue(registration.brokerAddr, forKey: registration.brokerId)
         registerFirst = registerFirst || (oldAddr ?? "").isEmpty
         let isMaster = registration.brokerId == BrokerData.masterID
-        let isPrimeSlave = !isOldVersionBroker && !isMaster
+        let isPrimeSlave =
+            !isOldVersionBroker && !isMaster
             && registration.brokerId == brokerData.brokerAddrs.keys.min()
         if isMaster || isPrimeSlave {
-            updateQueueData(from: wrapper, of: brokerData, at: addrInfo, registerFirst: registerFirst,
-                            stripWritePermission: isPrimeSlave && brokerData.enableActingMaster,
-                            deleteMissingTopics: deleteMissingTopics)
+            updateQueueData(
+                from: wrapper, of: brokerData, at: addrInfo, registerFirst: registerFirst,
+                stripWritePermission: isPrimeSlave && brokerData.enableActingMaster,
+                deleteMissingTopics: deleteMissingTopics)
         }
 
         brokerLiveTable[addrInfo] = BrokerLiveInfo(
@@ -68,8 +74,10 @@ struct RouteTables {
 
         var result = RegisterBrokerResult()
         if !isMaster, let masterAddr = brokerData.masterAddress,
-            let masterLive = brokerLiveTable[BrokerAddrInfo(clusterName: registration.clusterName,
-                                                            brokerAddr: masterAddr)]
+            let masterLive = brokerLiveTable[
+                BrokerAddrInfo(
+                    clusterName: registration.clusterName,
+                    brokerAddr: masterAddr)]
         {
             result.haServerAddr = masterLive.haServerAddr
             result.masterAddr = masterAddr
@@ -79,9 +87,11 @@ struct RouteTables {
 
     /// Rebuilds a broker's queue data from its topic table where the table's version changed or the topic lacks
     /// this broker's queues.
-    private mutating func updateQueueData(from wrapper: TopicConfigSerializeWrapper, of brokerData: BrokerData,
-                                          at addrInfo: BrokerAddrInfo, registerFirst: Bool,
-                                          stripWritePermission: Bool, deleteMissingTopics: Bool) {
+    private mutating func updateQueueData(
+        from wrapper: TopicConfigSerializeWrapper, of brokerData: BrokerData,
+        at addrInfo: BrokerAddrInfo, registerFirst: Bool,
+        stripWritePermission: Bool, deleteMissingTopics: Bool
+    ) {
         let brokerName = brokerData.brokerName
         if deleteMissingTopics {
             for (topic, queueDatas) in topicQueueTable where queueDatas[brokerName] != nil {
@@ -150,8 +160,9 @@ struct RouteTables {
     func unregistration(for addrInfo: BrokerAddrInfo) -> BrokerUnregistration? {
         for brokerData in brokerAddrTable.values where brokerData.cluster == addrInfo.clusterName {
             if let entry = brokerData.brokerAddrs.first(where: { $0.value == addrInfo.brokerAddr }) {
-                return BrokerUnregistration(clusterName: addrInfo.clusterName, brokerAddr: addrInfo.brokerAddr,
-                                            brokerName: brokerData.brokerName, brokerId: entry.key)
+                return BrokerUnregistration(
+                    clusterName: addrInfo.clusterName, brokerAddr: addrInfo.brokerAddr,
+                    brokerName: brokerData.brokerName, brokerId: entry.key)
             }
         }
         return nil

@@ -15,8 +15,10 @@ public struct BrokerData: Sendable, Hashable, JSONBodyEncodable, JSONBodyDecodab
     public var zoneName: String?
     public var enableActingMaster: Bool
 
-    public init(cluster: String, brokerName: String, brokerAddrs: [Int64: String] = [:], zoneName: String? = nil,
-                enableActingMaster: Bool = false) {
+    public init(
+        cluster: String, brokerName: String, brokerAddrs: [Int64: String] = [:], zoneName: String? = nil,
+        enableActingMaster: Bool = false
+    ) {
         self.cluster = cluster
         self.brokerName = brokerName
         self.brokerAddrs = brokerAddrs
@@ -47,9 +49,10 @@ public struct BrokerData: Sendable, Hashable, JSONBodyEncodable, JSONBodyDecodab
         guard let brokerName = object.string("brokerName") else {
             throw ProtocolDecodingError("BrokerData: missing brokerName")
         }
-        self.init(cluster: object.string("cluster") ?? "", brokerName: brokerName,
-                  brokerAddrs: try Self.brokerAddrs(object.object("brokerAddrs") ?? []),
-                  zoneName: object.string("zoneName"), enableActingMaster: object.bool("enableActingMaster") ?? false)
+        self.init(
+            cluster: object.string("cluster") ?? "", brokerName: brokerName,
+            brokerAddrs: try Self.brokerAddrs(object.object("brokerAddrs") ?? []),
+            zoneName: object.string("zoneName"), enableActingMaster: object.bool("enableActingMaster") ?? false)
     }
 
     /// Parses `{id: address}` members; ids must be integers (quoted or, after the pre-pass, formerly bare).

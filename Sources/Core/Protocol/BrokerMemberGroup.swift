@@ -34,7 +34,8 @@ public struct BrokerMemberGroup: Sendable, Hashable, JSONBodyEncodable, JSONBody
             throw ProtocolDecodingError("GetBrokerMemberGroupResponseBody: missing brokerMemberGroup")
         }
         let object = try ProtocolJSONObject(group, of: "BrokerMemberGroup")
-        self.init(cluster: object.string("cluster") ?? "", brokerName: object.string("brokerName") ?? "",
-                  brokerAddrs: try BrokerData.brokerAddrs(object.object("brokerAddrs") ?? []))
+        self.init(
+            cluster: object.string("cluster") ?? "", brokerName: object.string("brokerName") ?? "",
+            brokerAddrs: try BrokerData.brokerAddrs(object.object("brokerAddrs") ?? []))
     }
 }

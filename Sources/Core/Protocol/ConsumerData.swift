@@ -7,10 +7,12 @@ public struct ConsumerData: Sendable {
     public var subscriptions: [SubscriptionData]
     public var unitMode: Bool
 
-    public init(groupName: String, consumeType: ConsumeType = .consumePassively,
-                messageModel: MessageModel = .clustering,
-                consumeFromWhere: ConsumeFromWhere = .consumeFromLastOffset,
-                subscriptions: [SubscriptionData] = [], unitMode: Bool = false) {
+    public init(
+        groupName: String, consumeType: ConsumeType = .consumePassively,
+        messageModel: MessageModel = .clustering,
+        consumeFromWhere: ConsumeFromWhere = .consumeFromLastOffset,
+        subscriptions: [SubscriptionData] = [], unitMode: Bool = false
+    ) {
         self.groupName = groupName
         self.consumeType = consumeType
         self.messageModel = messageModel

@@ -23,7 +23,8 @@ public struct ConsumerListBody: Sendable, Equatable {
     /// Parses a response body (for tests and tools); nil when it is not the expected JSON.
     public static func decode(_ body: ByteBuffer) -> ConsumerListBody? {
         guard let json = try? JSONParser.parse(body.readableBytesView),
-              let ids = json["consumerIdList"]?.arrayValue else { return nil }
+            let ids = json["consumerIdList"]?.arrayValue
+        else { return nil }
         return ConsumerListBody(consumerIdList: ids.compactMap(\.stringValue))
     }
 }

@@ -33,7 +33,8 @@ public struct DataVersion: Sendable, Hashable, JSONBodyEncodable, JSONBodyDecoda
 
     public init(json: JSONValue) throws(ProtocolDecodingError) {
         let object = try ProtocolJSONObject(json, of: "DataVersion")
-        self.init(stateVersion: object.int64("stateVersion") ?? 0, timestamp: object.int64("timestamp") ?? 0,
-                  counter: object.int64("counter") ?? 0)
+        self.init(
+            stateVersion: object.int64("stateVersion") ?? 0, timestamp: object.int64("timestamp") ?? 0,
+            counter: object.int64("counter") ?? 0)
     }
 }

@@ -9,8 +9,10 @@ public struct HeartbeatData: Sendable {
     /// 5.x heartbeat V2 fingerprint; 0 for classic heartbeats.
     public var heartbeatFingerprint: Int64
 
-    public init(clientID: String, consumers: [ConsumerData] = [], producers: [ProducerData] = [],
-                heartbeatFingerprint: Int64 = 0) {
+    public init(
+        clientID: String, consumers: [ConsumerData] = [], producers: [ProducerData] = [],
+        heartbeatFingerprint: Int64 = 0
+    ) {
         self.clientID = clientID
         self.consumers = consumers
         self.producers = producers

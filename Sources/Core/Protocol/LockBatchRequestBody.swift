@@ -18,11 +18,12 @@ public struct LockBatchRequestBody: Sendable {
     /// Parses a request body; nil when it is not JSON or lacks `consumerGroup` / `clientId`.
     public static func decode(_ body: ByteBuffer) -> LockBatchRequestBody? {
         guard let json = try? JSONParser.parse(body.readableBytesView),
-              let group = json["consumerGroup"]?.stringValue, let clientId = json["clientId"]?.stringValue
+            let group = json["consumerGroup"]?.stringValue, let clientId = json["clientId"]?.stringValue
         else { return nil }
         let queues = (json["mqSet"]?.arrayValue ?? []).compactMap(MessageQueue.init(json:))
-        return LockBatchRequestBody(consumerGroup: group, clientId: clientId, messageQueues: queues,
-                                    onlyThisBroker: json["onlyThisBroker"]?.boolValue ?? false)
+        return LockBatchRequestBody(
+            consumerGroup: group, clientId: clientId, messageQueues: queues,
+            onlyThisBroker: json["onlyThisBroker"]?.boolValue ?? false)
     }
 
     /// Encodes the body as a client sends it (for tests and tools).

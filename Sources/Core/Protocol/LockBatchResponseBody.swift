@@ -23,7 +23,8 @@ public struct LockBatchResponseBody: Sendable {
     /// Parses a response body (for tests and tools); nil when it is not the expected JSON.
     public static func decode(_ body: ByteBuffer) -> LockBatchResponseBody? {
         guard let json = try? JSONParser.parse(body.readableBytesView),
-              let queues = json["lockOKMQSet"]?.arrayValue else { return nil }
+            let queues = json["lockOKMQSet"]?.arrayValue
+        else { return nil }
         return LockBatchResponseBody(lockedQueues: queues.compactMap(MessageQueue.init(json:)))
     }
 }

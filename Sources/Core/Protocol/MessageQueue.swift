@@ -16,7 +16,7 @@ public struct MessageQueue: Hashable, Sendable, CustomStringConvertible {
     /// number or a numeric string.
     public init?(json: JSONValue) {
         guard let topic = json["topic"]?.stringValue, let brokerName = json["brokerName"]?.stringValue,
-              let queueId = json["queueId"]?.int64Value, let queueId32 = Int32(exactly: queueId)
+            let queueId = json["queueId"]?.int64Value, let queueId32 = Int32(exactly: queueId)
         else { return nil }
         self.init(topic: topic, brokerName: brokerName, queueId: queueId32)
     }

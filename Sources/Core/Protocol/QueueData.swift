@@ -8,8 +8,10 @@ public struct QueueData: Sendable, Hashable, JSONBodyEncodable, JSONBodyDecodabl
     public var perm: TopicPermission
     public var topicSysFlag: Int32
 
-    public init(brokerName: String, readQueueNums: Int32, writeQueueNums: Int32, perm: TopicPermission,
-                topicSysFlag: Int32 = 0) {
+    public init(
+        brokerName: String, readQueueNums: Int32, writeQueueNums: Int32, perm: TopicPermission,
+        topicSysFlag: Int32 = 0
+    ) {
         self.brokerName = brokerName
         self.readQueueNums = readQueueNums
         self.writeQueueNums = writeQueueNums
@@ -19,9 +21,10 @@ public struct QueueData: Sendable, Hashable, JSONBodyEncodable, JSONBodyDecodabl
 
     /// The queue data a broker's topic configuration yields.
     public init(brokerName: String, topicConfig: TopicConfig) {
-        self.init(brokerName: brokerName, readQueueNums: topicConfig.readQueueNums,
-                  writeQueueNums: topicConfig.writeQueueNums, perm: topicConfig.perm,
-                  topicSysFlag: topicConfig.topicSysFlag)
+        self.init(
+            brokerName: brokerName, readQueueNums: topicConfig.readQueueNums,
+            writeQueueNums: topicConfig.writeQueueNums, perm: topicConfig.perm,
+            topicSysFlag: topicConfig.topicSysFlag)
     }
 
     public func write(to writer: JSONWriter) {
@@ -39,9 +42,10 @@ public struct QueueData: Sendable, Hashable, JSONBodyEncodable, JSONBodyDecodabl
         guard let brokerName = object.string("brokerName") else {
             throw ProtocolDecodingError("QueueData: missing brokerName")
         }
-        self.init(brokerName: brokerName, readQueueNums: object.int32("readQueueNums") ?? 0,
-                  writeQueueNums: object.int32("writeQueueNums") ?? 0,
-                  perm: TopicPermission(rawValue: object.int32("perm") ?? 0),
-                  topicSysFlag: object.int32("topicSysFlag") ?? object.int32("topicSynFlag") ?? 0)
+        self.init(
+            brokerName: brokerName, readQueueNums: object.int32("readQueueNums") ?? 0,
+            writeQueueNums: object.int32("writeQueueNums") ?? 0,
+            perm: TopicPermission(rawValue: object.int32("perm") ?? 0),
+            topicSysFlag: object.int32("topicSysFlag") ?? object.int32("topicSynFlag") ?? 0)
     }
 }

@@ -8,8 +8,10 @@ public struct RegisterBrokerBody: Sendable, Hashable, JSONBodyEncodable, JSONBod
     /// Legacy filter-server addresses; brokers send an empty list.
     public var filterServerList: [String]
 
-    public init(topicConfigSerializeWrapper: TopicConfigSerializeWrapper = TopicConfigSerializeWrapper(),
-                filterServerList: [String] = []) {
+    public init(
+        topicConfigSerializeWrapper: TopicConfigSerializeWrapper = TopicConfigSerializeWrapper(),
+        filterServerList: [String] = []
+    ) {
         self.topicConfigSerializeWrapper = topicConfigSerializeWrapper
         self.filterServerList = filterServerList
     }

@@ -23,9 +23,11 @@ public struct RegisterBrokerRequestHeader: Sendable, Hashable {
     public var bodyCrc32: Int32
     public var zoneName: String?
 
-    public init(brokerName: String, brokerAddr: String, clusterName: String, haServerAddr: String, brokerId: Int64,
-                heartbeatTimeoutMillis: Int64? = nil, enableActingMaster: Bool? = false, compressed: Bool = false,
-                bodyCrc32: Int32 = 0, zoneName: String? = nil) {
+    public init(
+        brokerName: String, brokerAddr: String, clusterName: String, haServerAddr: String, brokerId: Int64,
+        heartbeatTimeoutMillis: Int64? = nil, enableActingMaster: Bool? = false, compressed: Bool = false,
+        bodyCrc32: Int32 = 0, zoneName: String? = nil
+    ) {
         self.brokerName = brokerName
         self.brokerAddr = brokerAddr
         self.clusterName = clusterName

@@ -27,7 +27,8 @@ public struct RegisterBrokerResult: Sendable, Hashable {
     public init(response: RemotingCommand) throws(ProtocolDecodingError) {
         var kvTable: KVTable?
         if let body = response.body, body.readableBytes > 0 { kvTable = try KVTable(jsonBody: body) }
-        self.init(haServerAddr: response.extFields["haServerAddr"], masterAddr: response.extFields["masterAddr"],
-                  kvTable: kvTable)
+        self.init(
+            haServerAddr: response.extFields["haServerAddr"], masterAddr: response.extFields["masterAddr"],
+            kvTable: kvTable)
     }
 }

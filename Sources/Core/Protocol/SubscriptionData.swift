@@ -18,8 +18,10 @@ public struct SubscriptionData: Sendable, Equatable {
     public var expressionType: String
     public var classFilterMode: Bool
 
-    public init(topic: String, subString: String, tagsSet: [String] = [], codeSet: [Int32] = [],
-                subVersion: Int64 = 0, expressionType: String = "TAG", classFilterMode: Bool = false) {
+    public init(
+        topic: String, subString: String, tagsSet: [String] = [], codeSet: [Int32] = [],
+        subVersion: Int64 = 0, expressionType: String = "TAG", classFilterMode: Bool = false
+    ) {
         self.topic = topic
         self.subString = subString
         self.tagsSet = tagsSet
@@ -40,8 +42,10 @@ public struct SubscriptionData: Sendable, Equatable {
 
     /// Builds a subscription from an expression as Java's `FilterAPI.build` does: `*` or empty matches all; a TAG
     /// expression is split on `||`, pieces trimmed and empty ones dropped.
-    public static func build(topic: String, expression: String?, expressionType: String?,
-                             subVersion: Int64) -> SubscriptionData {
+    public static func build(
+        topic: String, expression: String?, expressionType: String?,
+        subVersion: Int64
+    ) -> SubscriptionData {
         let type = expressionType.flatMap { $0.isEmpty ? nil : $0 } ?? "TAG"
         let text = expression?.trimmingSpaces() ?? ""
         guard type.uppercased() == "TAG" else {
@@ -67,12 +71,15 @@ public struct SubscriptionData: Sendable, Equatable {
     public init?(json: JSONValue) {
         guard let topic = json["topic"]?.stringValue else { return nil }
         let tags = (json["tagsSet"]?.arrayValue ?? []).compactMap(\.stringValue)
-        var codes = (json["codeSet"]?.arrayValue ?? []).compactMap { $0.int64Value.map { Int32(truncatingIfNeeded: $0) } }
+        var codes = (json["codeSet"]?.arrayValue ?? []).compactMap {
+            $0.int64Value.map { Int32(truncatingIfNeeded: $0) }
+        }
         if codes.isEmpty && !tags.isEmpty { codes = tags.map(TagsCode.javaHashCode) }
-        self.init(topic: topic, subString: json["subString"]?.stringValue ?? Self.subscribeAll, tagsSet: tags,
-                  codeSet: codes, subVersion: json["subVersion"]?.int64Value ?? 0,
-                  expressionType: json["expressionType"]?.stringValue ?? "TAG",
-                  classFilterMode: json["classFilterMode"]?.boolValue ?? false)
+        self.init(
+            topic: topic, subString: json["subString"]?.stringValue ?? Self.subscribeAll, tagsSet: tags,
+            codeSet: codes, subVersion: json["subVersion"]?.int64Value ?? 0,
+            expressionType: json["expressionType"]?.stringValue ?? "TAG",
+            classFilterMode: json["classFilterMode"]?.boolValue ?? false)
     }
 
     /// Writes the object with keys in fastjson's (alphabetical) order.

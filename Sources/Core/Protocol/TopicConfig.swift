@@ -24,10 +24,12 @@ public struct TopicConfig: Sendable, Hashable, JSONBodyEncodable, JSONBodyDecoda
     /// 5.x topic attributes, e.g. `message.type` → `NORMAL`.
     public var attributes: [String: String]
 
-    public init(topicName: String, readQueueNums: Int32 = TopicConfig.defaultQueueNums,
-                writeQueueNums: Int32 = TopicConfig.defaultQueueNums, perm: TopicPermission = .readWrite,
-                topicFilterType: TopicFilterType = .singleTag, topicSysFlag: Int32 = 0, order: Bool = false,
-                attributes: [String: String] = [:]) {
+    public init(
+        topicName: String, readQueueNums: Int32 = TopicConfig.defaultQueueNums,
+        writeQueueNums: Int32 = TopicConfig.defaultQueueNums, perm: TopicPermission = .readWrite,
+        topicFilterType: TopicFilterType = .singleTag, topicSysFlag: Int32 = 0, order: Bool = false,
+        attributes: [String: String] = [:]
+    ) {
         self.topicName = topicName
         self.readQueueNums = readQueueNums
         self.writeQueueNums = writeQueueNums

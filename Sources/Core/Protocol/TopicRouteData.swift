@@ -13,8 +13,10 @@ public struct TopicRouteData: Sendable, Hashable, JSONBodyEncodable, JSONBodyDec
     /// Broker address → filter-server addresses (legacy, normally empty).
     public var filterServerTable: [String: [String]]
 
-    public init(orderTopicConf: String? = nil, queueDatas: [QueueData] = [], brokerDatas: [BrokerData] = [],
-                filterServerTable: [String: [String]] = [:]) {
+    public init(
+        orderTopicConf: String? = nil, queueDatas: [QueueData] = [], brokerDatas: [BrokerData] = [],
+        filterServerTable: [String: [String]] = [:]
+    ) {
         self.orderTopicConf = orderTopicConf
         self.queueDatas = queueDatas
         self.brokerDatas = brokerDatas
@@ -52,7 +54,8 @@ public struct TopicRouteData: Sendable, Hashable, JSONBodyEncodable, JSONBodyDec
         for (address, servers) in object.object("filterServerTable") ?? [] {
             filterServerTable[address] = (servers.arrayValue ?? []).compactMap(\.scalarText)
         }
-        self.init(orderTopicConf: object.string("orderTopicConf"), queueDatas: queueDatas, brokerDatas: brokerDatas,
-                  filterServerTable: filterServerTable)
+        self.init(
+            orderTopicConf: object.string("orderTopicConf"), queueDatas: queueDatas, brokerDatas: brokerDatas,
+            filterServerTable: filterServerTable)
     }
 }

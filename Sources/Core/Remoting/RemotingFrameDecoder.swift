@@ -78,7 +78,12 @@ public struct RemotingFrameDecoder: ByteToMessageDecoder {
         do {
             var command: RemotingCommand
             if type == .json {
-                command = try RemotingCommand(jsonHeader: header)
+                // Hand-decoded fast path; anything unusual goes through yajl, which also words the errors.
+                if let fast = RemotingCommand(fastJSONHeader: header) {
+                    command = fast
+                } else {
+                    command = try RemotingCommand(jsonHeader: header)
+                }
             } else {
                 command = try RemotingCommand(binaryHeader: header)
             }
