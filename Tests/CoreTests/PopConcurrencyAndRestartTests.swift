@@ -88,7 +88,7 @@ import Testing
         #expect(restarted.pop(max: 32).1.map(\.body) == ["m2"])
         restarted.expireAndRevive()
         // Only the un-acked message comes back; the acked one never does.
-        #expect(restarted.pop().1.map(\.body) == ["m1", "m2"])
+        #expect(restarted.pop().1.map(\.body).sorted() == ["m1", "m2"])
     }
 
     @Test func ackAfterRestartUsesThePersistedCheckpoint() throws {

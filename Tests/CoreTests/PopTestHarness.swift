@@ -58,15 +58,19 @@ struct PoppedMessage {
 final class PopHarness: Sendable {
     static let topic = "TopicTest"
     static let group = "GID_POP"
-    let store: InMemoryMessageStore
+    let store: any MessageStore
+    /// Waits until sent messages are readable (FileMessageStore dispatches asynchronously).
+    let settle: @Sendable () -> Void
     let clock: FakeClock
     let topics: FakeTopics
     let service: PopService
     let stateDirectory: String?
 
     init(queues: Int32 = 1, retryMaxTimes: Int32 = 16, stateDirectory: String? = nil,
-         store: InMemoryMessageStore = InMemoryMessageStore(), clock: FakeClock = FakeClock()) {
+         store: any MessageStore = InMemoryMessageStore(), clock: FakeClock = FakeClock(),
+         settle: @escaping @Sendable () -> Void = {}) {
         self.store = store
+        self.settle = settle
         self.clock = clock
         self.stateDirectory = stateDirectory
         topics = FakeTopics([Self.topic: queues])
@@ -80,10 +84,10 @@ final class PopHarness: Sendable {
     }
 
     /// A new harness on the same store, clock and state directory: a broker restart.
-    func restarted() -> PopHarness {
+    func restarted(store newStore: (any MessageStore)? = nil) -> PopHarness {
         service.shutdown()
         return PopHarness(queues: topics.readQueueCount(topic: Self.topic) ?? 1, stateDirectory: stateDirectory,
-                          store: store, clock: clock)
+                          store: newStore ?? store, clock: clock, settle: settle)
     }
 
     func send(_ body: String, queueId: Int32 = 0, tags: String = "TagA") {
@@ -91,6 +95,7 @@ final class PopHarness: Sendable {
                                      properties: [("TAGS", tags)], bornTimestamp: clock.milliseconds,
                                      bornHost: .loopbackIPv4)
         store.putMessage(message) { result in precondition(result.status == .putOK) }
+        settle()
     }
 
     func popRequest(max: Int32 = 32, queueId: Int32 = -1, invisibleTime: Int64 = 30_000,
@@ -158,5 +163,6 @@ final class PopHarness: Sendable {
     func expireAndRevive(after milliseconds: Int64 = 31_000) {
         clock.advance(milliseconds)
         service.revive.reviveOnce()
+        settle()
     }
 }
