@@ -41,7 +41,6 @@ static inline struct MHD_Daemon *chttp_start_daemon(unsigned int flags, uint16_t
                             MHD_OPTION_CONNECTION_LIMIT, connection_limit,
                             MHD_OPTION_CONNECTION_TIMEOUT, connection_timeout,
                             MHD_OPTION_CONNECTION_MEMORY_LIMIT, connection_memory_limit,
-                            MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int) 1,
                             MHD_OPTION_END);
 }
 

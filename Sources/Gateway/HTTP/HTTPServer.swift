@@ -336,17 +336,21 @@ private func formatAddress(_ address: UnsafePointer<sockaddr>) -> String {
         return address.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { v4 in
             var ip = v4.pointee.sin_addr
             inet_ntop(AF_INET, &ip, &buffer, socklen_t(buffer.count))
-            return "\(String(cString: buffer)):\(UInt16(bigEndian: v4.pointee.sin_port))"
+            return "\(text(buffer)):\(UInt16(bigEndian: v4.pointee.sin_port))"
         }
     }
     if Int32(address.pointee.sa_family) == AF_INET6 {
         return address.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { v6 in
             var ip = v6.pointee.sin6_addr
             inet_ntop(AF_INET6, &ip, &buffer, socklen_t(buffer.count))
-            return "[\(String(cString: buffer))]:\(UInt16(bigEndian: v6.pointee.sin6_port))"
+            return "[\(text(buffer))]:\(UInt16(bigEndian: v6.pointee.sin6_port))"
         }
     }
     return "unknown"
+
+    func text(_ characters: [CChar]) -> String {
+        String(decoding: characters.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
 }
 
 /// Hands a response to libmicrohttpd (MHD thread); the body is copied.
