@@ -48,3 +48,5 @@ public struct RemotingCommand: Sendable {
                         flag: Self.responseFlag, remark: remark, extFields: extFields, body: body)
     }
 }
+
+extension RemotingCommand: Equatable {}

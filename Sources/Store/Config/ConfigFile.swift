@@ -89,13 +89,27 @@ public struct ConfigFile: Sendable {
 /// Small blocking file-system helpers shared by the store.
 enum FileSystem {
     static func makeDirectories(_ path: String) throws(ConfigFile.Error) {
+        if let failure = createDirectories(path) {
+            throw ConfigFile.Error(operation: "mkdir", path: failure.0, errno: failure.1)
+        }
+    }
+
+    static func makeDirectories(_ path: String, as: StoreError.Type) throws(StoreError) {
+        if let failure = createDirectories(path) { throw StoreError(.io, "mkdir \(failure.0)", errno: failure.1) }
+    }
+
+    /// Creates `path` and its parents; returns the failing path and errno, if any.
+    private static func createDirectories(_ path: String) -> (String, Int32)? {
         var current = path.hasPrefix("/") ? "" : "."
         for component in path.split(separator: "/") {
             current += "/" + component
-            if mkdir(current, 0o755) != 0 && errno != EEXIST {
-                throw ConfigFile.Error(operation: "mkdir", path: current, errno: errno)
-            }
+            if mkdir(current, 0o755) != 0 && errno != EEXIST { return (current, errno) }
         }
+        return nil
+    }
+
+    static func remove(_ path: String) {
+        unlink(path)
     }
 
     static func rename(_ from: String, to: String) throws(ConfigFile.Error) {

@@ -1,0 +1,106 @@
+public import Logging
+import Store
+import Synchronization
+
+/// Committed consumer offsets per (topic, group, queueId), persisted to `consumerOffset.json` in RocketMQ's format
+/// `{"offsetTable":{"topic@group":{"0":12}}}` (broker-internals §1.8).
+///
+/// Threading: all methods are safe from any thread; lookups and commits take one short `Mutex` section and are meant
+/// for event loops. `persist()` blocks on fsync and must run off event loops (the broker's periodic task does).
+public final class ConsumerOffsetManager: Sendable {
+    /// Separates topic and group in the table key, as RocketMQ does.
+    public static let keySeparator = "@"
+
+    private struct State {
+        var table: [String: [Int32: Int64]] = [:]
+        var dirty = false
+    }
+
+    private let state = Mutex(State())
+    /// Serialises writers of the file so two persists cannot interleave their temp files.
+    private let persistLock = Mutex(())
+    private let file: ConfigFile
+    private let logger: Logger
+
+    /// - Parameters:
+    ///   - configDirectory: the broker's config directory; the file is `<configDirectory>/consumerOffset.json`.
+    public init(configDirectory: String, logger: Logger) {
+        file = ConfigFile(path: configDirectory + "/consumerOffset.json")
+        self.logger = logger
+    }
+
+    /// Loads the file (or its `.bak`), replacing the in-memory table. A missing file leaves the table empty.
+    public func load() {
+        guard let bytes = file.load(validate: { (try? JSONParser.parse($0)) != nil }),
+            let json = try? JSONParser.parse(bytes)
+        else { return }
+        var table: [String: [Int32: Int64]] = [:]
+        for (key, queues) in json["offsetTable"]?.objectValue ?? [] {
+            var offsets: [Int32: Int64] = [:]
+            for (queueText, offset) in queues.objectValue ?? [] {
+                guard let queueId = Int32(queueText), let value = offset.int64Value else { continue }
+                offsets[queueId] = value
+            }
+            table[key] = offsets
+        }
+        state.withLock { $0 = State(table: table, dirty: false) }
+        logger.info("loaded consumer offsets", metadata: ["broker.groups": "\(table.count)"])
+    }
+
+    /// Stores `offset` as the committed offset of the group on one queue.
+    public func commitOffset(group: String, topic: String, queueId: Int32, offset: Int64) {
+        let key = topic + Self.keySeparator + group
+        state.withLock { state in
+            state.table[key, default: [:]][queueId] = offset
+            state.dirty = true
+        }
+    }
+
+    /// The committed offset, or nil when the group never committed one for this queue.
+    public func queryOffset(group: String, topic: String, queueId: Int32) -> Int64? {
+        let key = topic + Self.keySeparator + group
+        return state.withLock { $0.table[key]?[queueId] }
+    }
+
+    /// All committed offsets of a group on a topic, by queue id.
+    public func offsets(group: String, topic: String) -> [Int32: Int64] {
+        let key = topic + Self.keySeparator + group
+        return state.withLock { $0.table[key] ?? [:] }
+    }
+
+    /// The JSON document as written to disk (keys sorted, so output is stable).
+    public func encode() -> [UInt8] {
+        let table = state.withLock { $0.table }
+        let writer = JSONWriter()
+        writer.beginObject()
+        writer.key("offsetTable")
+        writer.beginObject()
+        for key in table.keys.sorted() {
+            writer.key(key)
+            writer.beginObject()
+            let offsets = table[key] ?? [:]
+            for queueId in offsets.keys.sorted() { writer.field(String(queueId), offsets[queueId] ?? 0) }
+            writer.endObject()
+        }
+        writer.endObject()
+        writer.endObject()
+        return writer.bytes()
+    }
+
+    /// Writes the file if anything changed since the last write (or always with `force`). Blocking.
+    public func persist(force: Bool = false) {
+        persistLock.withLock { _ in
+            let wasDirty = state.withLock { state in
+                defer { state.dirty = false }
+                return state.dirty
+            }
+            guard wasDirty || force else { return }
+            do {
+                try file.write(encode())
+            } catch {
+                state.withLock { $0.dirty = true }
+                logger.error("cannot persist consumer offsets", metadata: ["broker.error": "\(error)"])
+            }
+        }
+    }
+}

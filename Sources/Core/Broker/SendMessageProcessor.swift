@@ -1,0 +1,223 @@
+public import Logging
+import NIOCore
+public import Store
+
+/// SEND_MESSAGE (10), SEND_MESSAGE_V2 (310) and SEND_BATCH_MESSAGE (320): validates the topic and queue, auto-creates
+/// topics from TBW102, redirects over-retried `%RETRY%` sends to the DLQ, adds broker properties (UNIQ_KEY when
+/// missing, CLUSTER, MSG_REGION, TRACE_ON) and appends through the store, answering when the store completes.
+///
+/// Threading: runs on the caller's event loop up to `putMessage`; the response is sent from the store's completion
+/// thread. Never blocks.
+public final class SendMessageProcessor: RequestProcessor {
+    private let configuration: BrokerConfiguration
+    private let store: any MessageStore
+    private let topics: TopicConfigManager
+    private let subscriptionGroups: SubscriptionGroupManager
+    private let uniqueKeys: MessageUniqueKeyGenerator
+    private let logger: Logger
+
+    public init(
+        configuration: BrokerConfiguration, store: any MessageStore, topics: TopicConfigManager,
+        subscriptionGroups: SubscriptionGroupManager, logger: Logger
+    ) {
+        self.configuration = configuration
+        self.store = store
+        self.topics = topics
+        self.subscriptionGroups = subscriptionGroups
+        uniqueKeys = MessageUniqueKeyGenerator(brokerIP: configuration.brokerIP1, clock: configuration.clock)
+        self.logger = logger
+    }
+
+    public func process(_ request: RemotingCommand, context: any RequestContext) {
+        do {
+            let header = try SendMessageRequestHeader(request)
+            var messages = try buildMessages(header, request: request, context: context)
+            messages = try redirectToDeadLetterQueueIfNeeded(messages, header: header, request: request)
+            let queueId = messages[0].queueId
+            let transactionId = header.batch ? nil : messages[0].property(MessageProperties.uniqueKey)
+            let completion: @Sendable (PutMessageResult) -> Void = { [configuration] result in
+                context.reply(
+                    to: request,
+                    Self.response(
+                        to: request, result: result, queueId: queueId,
+                        transactionId: transactionId, configuration: configuration))
+            }
+            if header.batch {
+                store.putMessages(messages, completion: completion)
+            } else {
+                store.putMessage(messages[0], completion: completion)
+            }
+        } catch {
+            logger.debug(
+                "send refused",
+                metadata: [
+                    "request.opaque": "\(request.opaque)",
+                    "broker.remark": "\(error.remark)",
+                ])
+            context.reply(to: request, error.response(to: request))
+        }
+    }
+
+    /// Checks the topic and queue and turns the request into the messages to append (one, or a batch's elements).
+    private func buildMessages(
+        _ header: SendMessageRequestHeader, request: RemotingCommand,
+        context: any RequestContext
+    ) throws(BrokerRequestError) -> [MessageToStore] {
+        let topicConfig = try checkTopic(header)
+        let queueId = try selectQueue(header, topicConfig: topicConfig)
+        guard let body = request.body else { throw BrokerRequestError(.messageIllegal, "the message body is null") }
+        if header.sysFlag & SysFlag.transactionMask == SysFlag.transactionPrepared {
+            // TODO(handle): store half messages in RMQ_SYS_TRANS_HALF_TOPIC and serve END_TRANSACTION (not yet filed)
+            throw BrokerRequestError(.noPermission, "the broker does not support transaction messages yet")
+        }
+        var template = MessageToStore(
+            topic: header.topic, queueId: queueId, flag: header.flag, body: body, properties: [],
+            sysFlag: header.sysFlag, bornTimestamp: header.bornTimestamp,
+            bornHost: HostAddressParser.parseOrLoopback(context.remoteAddress),
+            reconsumeTimes: header.reconsumeTimes ?? 0)
+        guard header.batch else {
+            template.properties = brokerProperties(MessageProperties.decode(header.properties ?? ""))
+            return [template]
+        }
+        if header.topic.hasPrefix(TopicValidator.retryGroupTopicPrefix) {
+            throw BrokerRequestError(.messageIllegal, "batch request does not support retry group \(header.topic)")
+        }
+        guard let elements = BatchMessageDecoder.decode(body, template: template), !elements.isEmpty else {
+            throw BrokerRequestError(.messageIllegal, "the batch message body is malformed")
+        }
+        return elements.map { element in
+            var element = element
+            element.properties = brokerProperties(element.properties)
+            return element
+        }
+    }
+
+    /// Topic checks in RocketMQ's `msgCheck` order; auto-creates the topic when allowed.
+    private func checkTopic(_ header: SendMessageRequestHeader) throws(BrokerRequestError) -> TopicConfig {
+        if !TopicPermission(rawValue: configuration.brokerPermission).isWritable {
+            throw BrokerRequestError(
+                .noPermission,
+                "the broker[\(configuration.brokerIP1)] sending message is forbidden")
+        }
+        if let problem = TopicValidator.validationError(header.topic) {
+            throw BrokerRequestError(.invalidParameter, problem)
+        }
+        if TopicValidator.notAllowedToSend.contains(header.topic) {
+            throw BrokerRequestError(.noPermission, "Sending message to topic[\(header.topic)] is forbidden.")
+        }
+        var config = topics.config(header.topic)
+        if config == nil, header.topic.hasPrefix(TopicValidator.retryGroupTopicPrefix) {
+            let group = String(header.topic.dropFirst(TopicValidator.retryGroupTopicPrefix.count))
+            guard let groupConfig = subscriptionGroups.findOrCreate(group) else {
+                throw BrokerRequestError(.subscriptionGroupNotExist, "subscription group not exist, \(group)")
+            }
+            config = topics.createTopicIfAbsent(
+                header.topic, queueNums: groupConfig.retryQueueNums,
+                perm: .readWrite)
+        }
+        if config == nil {
+            let sysFlag: Int32 = header.unitMode ? TopicSysFlag.unit : 0
+            config = topics.createTopicInSendMessage(
+                header.topic, defaultTopic: header.defaultTopic,
+                requestedQueueNums: header.defaultTopicQueueNums,
+                topicSysFlag: sysFlag)
+        }
+        guard let config else {
+            throw BrokerRequestError(.topicNotExist, "topic[\(header.topic)] not exist, apply first please!")
+        }
+        if !config.perm.isWritable {
+            throw BrokerRequestError(.noPermission, "the topic[\(header.topic)] sending message is forbidden")
+        }
+        return config
+    }
+
+    private func selectQueue(
+        _ header: SendMessageRequestHeader,
+        topicConfig: TopicConfig
+    ) throws(BrokerRequestError) -> Int32 {
+        let limit = max(topicConfig.readQueueNums, topicConfig.writeQueueNums)
+        if header.queueId >= limit {
+            throw BrokerRequestError(
+                .invalidParameter,
+                "request queueId[\(header.queueId)] is illegal, "
+                    + "topic:\(header.topic) topicConfig.writeQueueNums: \(topicConfig.writeQueueNums)")
+        }
+        if header.queueId >= 0 { return header.queueId }
+        guard topicConfig.writeQueueNums > 0 else {
+            throw BrokerRequestError(.noPermission, "the topic[\(header.topic)] has no writable queue")
+        }
+        return Int32.random(in: 0..<topicConfig.writeQueueNums)
+    }
+
+    /// Sends to `%RETRY%<group>` that exceeded the group's retries go to `%DLQ%<group>` queue 0 with DELAY=-1.
+    private func redirectToDeadLetterQueueIfNeeded(
+        _ messages: [MessageToStore], header: SendMessageRequestHeader,
+        request: RemotingCommand
+    ) throws(BrokerRequestError)
+        -> [MessageToStore]
+    {
+        guard !header.batch, header.topic.hasPrefix(TopicValidator.retryGroupTopicPrefix), var message = messages.first
+        else { return messages }
+        let group = String(header.topic.dropFirst(TopicValidator.retryGroupTopicPrefix.count))
+        guard let groupConfig = subscriptionGroups.findOrCreate(group) else {
+            throw BrokerRequestError(.subscriptionGroupNotExist, "subscription group not exist, \(group)")
+        }
+        var maxReconsumeTimes = groupConfig.retryMaxTimes
+        if request.version > ConsumerSendMessageBackProcessor.versionHonouringMaxReconsumeTimes,
+            let requested = header.maxReconsumeTimes
+        {
+            maxReconsumeTimes = requested
+        }
+        guard message.reconsumeTimes > maxReconsumeTimes else { return messages }
+        let deadLetterTopic = TopicValidator.deadLetterTopic(group: group)
+        topics.createTopicIfAbsent(deadLetterTopic, queueNums: 1, perm: .readWrite)
+        message.topic = deadLetterTopic
+        message.queueId = 0
+        message.properties.removeAll { $0.0 == MessageProperties.delayLevel }
+        message.properties.append((MessageProperties.delayLevel, "-1"))
+        return [message]
+    }
+
+    /// The properties as stored: POP_CK removed, UNIQ_KEY added when absent, CLUSTER set, MSG_REGION / TRACE_ON added
+    /// when absent. A DELAY level is kept but not acted upon yet.
+    private func brokerProperties(_ properties: [(String, String)]) -> [(String, String)] {
+        // TODO(handle): park DELAY > 0 messages in SCHEDULE_TOPIC_XXXX until due; they are delivered at once now #5
+        var result = properties.filter {
+            $0.0 != BrokerMessageProperties.popCheckpoint && $0.0 != BrokerMessageProperties.cluster
+        }
+        if !result.contains(where: { $0.0 == MessageProperties.uniqueKey }) {
+            result.append((MessageProperties.uniqueKey, uniqueKeys.next()))
+        }
+        result.append((BrokerMessageProperties.cluster, configuration.brokerClusterName))
+        if !result.contains(where: { $0.0 == BrokerMessageProperties.messageRegion }) {
+            result.append((BrokerMessageProperties.messageRegion, configuration.regionId))
+        }
+        if !result.contains(where: { $0.0 == BrokerMessageProperties.traceOn }) {
+            result.append((BrokerMessageProperties.traceOn, configuration.traceOn ? "true" : "false"))
+        }
+        return result
+    }
+
+    /// The send response for a store outcome: stored outcomes carry msgId/queueId/queueOffset and the region/trace
+    /// fields the Java client dereferences unconditionally.
+    static func response(
+        to request: RemotingCommand, result: PutMessageResult, queueId: Int32,
+        transactionId: String?, configuration: BrokerConfiguration
+    ) -> RemotingCommand {
+        guard result.status.isStored else {
+            return request.response(
+                result.status.responseCode, remark: result.status.remark(storeRemark: result.remark))
+        }
+        var fields = [
+            "msgId": result.messageIds.joined(separator: ","),
+            "queueId": String(queueId),
+            "queueOffset": String(result.queueOffset.rawValue),
+            BrokerMessageProperties.messageRegion: configuration.regionId,
+            BrokerMessageProperties.traceOn: configuration.traceOn ? "true" : "false",
+        ]
+        if let transactionId { fields["transactionId"] = transactionId }
+        return request.response(
+            result.status.responseCode, remark: result.status.remark(storeRemark: nil),
+            extFields: fields)
+    }
+}

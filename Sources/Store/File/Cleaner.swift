@@ -1,0 +1,26 @@
+import Dispatch
+import Synchronization
+
+/// Runs retention every `cleanResourceInterval` on its own queue (`CleanCommitLogService` schedule).
+final class Cleaner: Sendable {
+    private let queue = DispatchQueue(label: "tern.store.clean")
+    private let running = Atomic<Bool>(false)
+
+    func start(interval: Duration, _ work: @escaping @Sendable () -> Void) {
+        running.store(true, ordering: .releasing)
+        schedule(FlushService.milliseconds(interval), work)
+    }
+
+    private func schedule(_ milliseconds: Int, _ work: @escaping @Sendable () -> Void) {
+        queue.asyncAfter(deadline: .now() + .milliseconds(milliseconds)) { [self] in
+            guard running.load(ordering: .acquiring) else { return }
+            work()
+            schedule(milliseconds, work)
+        }
+    }
+
+    func stop() {
+        running.store(false, ordering: .releasing)
+        queue.sync {}
+    }
+}

@@ -1,0 +1,177 @@
+import Dispatch
+import Logging
+import NIOCore
+import Synchronization
+
+/// The commit log: every record of every topic, appended to fixed-size segments (broker-internals §1.3, §2.1).
+///
+/// One writer at a time: `appendLock` covers the roll check, the byte copy and the offset/timestamp patch;
+/// records are encoded by callers before taking it. The next segment is pre-allocated on `allocationQueue`.
+final class CommitLog: Sendable {
+    struct QueueKey: Hashable, Sendable {
+        var topic: String
+        var queueId: Int32
+    }
+
+    struct AppendState {
+        /// Next queue offset per topic/queue (`topicQueueTable`).
+        var queueOffsets: [QueueKey: Int64] = [:]
+        /// Pre-allocated next segment, if the allocator got there first.
+        var prepared: MappedFile?
+        var allocating = false
+    }
+
+    /// Where a successful append landed.
+    struct Appended {
+        var physicalOffset: Int64
+        var wroteBytes: Int
+        var queueOffset: Int64
+        var storeTimestamp: Int64
+        var recordOffsets: [Int64]
+    }
+
+    enum AppendFailure: Error {
+        case tooLarge
+        case createFileFailed(StoreError)
+    }
+
+    let files: MappedFileQueue
+    let appendLock = Mutex(AppendState())
+    let clock: @Sendable () -> Int64
+    let logger: Logger
+    private let allocationQueue = DispatchQueue(label: "tern.store.allocate")
+
+    init(configuration: StoreConfiguration, logger: Logger) {
+        files = MappedFileQueue(directory: configuration.commitLogPath,
+                                fileSize: configuration.mappedFileSizeCommitLog)
+        clock = configuration.clock
+        self.logger = logger
+    }
+
+    var fileSize: Int { files.fileSize }
+    var maxOffset: Int64 { files.maxOffset }
+    var minOffset: Int64 { files.minOffset }
+
+    /// Appends pre-encoded records for one topic/queue as consecutive records in one segment.
+    /// - Parameter dispatched: per record, whether it takes a queue offset (NONE/COMMIT transaction types).
+    func append(_ records: [ByteBuffer], key: QueueKey, dispatched: [Bool]) -> Result<Appended, AppendFailure> {
+        let total = records.reduce(0) { $0 + $1.readableBytes }
+        guard total + CommitLogFormat.endOfFileMinBlankLength <= fileSize else { return .failure(.tooLarge) }
+        return appendLock.withLock { state -> Result<Appended, AppendFailure> in
+            let file: MappedFile
+            do throws(StoreError) {
+                file = try writableFile(for: total, state: &state)
+            } catch {
+                return .failure(.createFileFailed(error))
+            }
+            let storeTimestamp = clock()
+            var position = file.wrotePosition.load(ordering: .relaxed)
+            var queueOffset = state.queueOffsets[key] ?? 0
+            var appended = Appended(physicalOffset: file.startOffset + Int64(position), wroteBytes: total,
+                                    queueOffset: queueOffset, storeTimestamp: storeTimestamp, recordOffsets: [])
+            appended.recordOffsets.reserveCapacity(records.count)
+            for (record, takesOffset) in zip(records, dispatched) {
+                let destination = file.base + position
+                record.withUnsafeReadableBytes { source in
+                    destination.copyMemory(from: source.baseAddress!, byteCount: source.count)
+                }
+                let physicalOffset = file.startOffset + Int64(position)
+                let sysFlag = Int32(bigEndian: destination.loadUnaligned(fromByteOffset: CommitLogFormat.sysFlagPosition,
+                                                                        as: Int32.self))
+                destination.storeBytes(of: (takesOffset ? queueOffset : 0).bigEndian,
+                                       toByteOffset: CommitLogFormat.queueOffsetPosition, as: Int64.self)
+                destination.storeBytes(of: physicalOffset.bigEndian, toByteOffset: CommitLogFormat.physicalOffsetPosition,
+                                       as: Int64.self)
+                destination.storeBytes(of: storeTimestamp.bigEndian,
+                                       toByteOffset: CommitLogFormat.storeTimestampPosition(sysFlag: sysFlag),
+                                       as: Int64.self)
+                appended.recordOffsets.append(physicalOffset)
+                if takesOffset { queueOffset += 1 }
+                position += record.readableBytes
+            }
+            if queueOffset != appended.queueOffset || state.queueOffsets[key] == nil {
+                state.queueOffsets[key] = queueOffset
+            }
+            file.lastModifiedMilliseconds.store(storeTimestamp, ordering: .relaxed)
+            file.wrotePosition.store(position, ordering: .releasing)
+            return .success(appended)
+        }
+    }
+
+    /// The segment to append `length` bytes to, writing the end-of-file blank record and rolling when needed.
+    /// Called under `appendLock`.
+    private func writableFile(for length: Int, state: inout AppendState) throws(StoreError) -> MappedFile {
+        if let last = files.last {
+            let position = last.wrotePosition.load(ordering: .relaxed)
+            let remaining = last.size - position
+            if length + CommitLogFormat.endOfFileMinBlankLength <= remaining { return last }
+            if remaining >= CommitLogFormat.endOfFileMinBlankLength {
+                let blank = last.base + position
+                blank.storeBytes(of: Int32(remaining).bigEndian, as: Int32.self)
+                blank.storeBytes(of: CommitLogFormat.blankMagic.bigEndian, toByteOffset: 4, as: Int32.self)
+            }
+            last.wrotePosition.store(last.size, ordering: .releasing)
+            let next = try files.appendFile(startOffset: last.endOffset, prepared: state.prepared)
+            if state.prepared === next { state.prepared = nil }
+            preallocate(after: next, state: &state)
+            return next
+        }
+        let first = try files.appendFile(startOffset: 0)
+        preallocate(after: first, state: &state)
+        return first
+    }
+
+    /// Maps the segment after `file` on the allocation queue, off the append path (`AllocateMappedFileService`).
+    private func preallocate(after file: MappedFile, state: inout AppendState) {
+        guard !state.allocating, state.prepared == nil else { return }
+        state.allocating = true
+        let directory = files.directory
+        let start = file.endOffset
+        let size = fileSize
+        allocationQueue.async { [self] in
+            let prepared = try? MappedFile.open(directory: directory, startOffset: start, size: size)
+            appendLock.withLock { state in
+                state.allocating = false
+                if files.last?.endOffset == start { state.prepared = prepared }
+            }
+        }
+    }
+
+    /// Waits for a pending pre-allocation (shutdown, tests).
+    func drainAllocation() {
+        allocationQueue.sync {}
+    }
+
+    /// Copies `size` bytes at `offset` if they lie within one segment and are already written.
+    func read(at offset: Int64, size: Int) -> ByteBuffer? {
+        guard size > 0, let file = files.file(containing: offset) else { return nil }
+        let position = Int(offset - file.startOffset)
+        guard position + size <= file.wrotePosition.load(ordering: .acquiring) else { return nil }
+        return ByteBuffer(bytes: file.bytes(at: position, count: size))
+    }
+
+    /// The record starting at `offset`, validated by its header (not its CRC); nil when none starts there.
+    func record(at offset: Int64) -> ByteBuffer? {
+        guard let file = files.file(containing: offset) else { return nil }
+        let position = Int(offset - file.startOffset)
+        let wrote = file.wrotePosition.load(ordering: .acquiring)
+        guard position + 8 <= wrote else { return nil }
+        let header = file.bytes(at: position, count: 8)
+        let size = Int(Int32(bigEndian: header.loadUnaligned(as: Int32.self)))
+        let magic = Int32(bigEndian: header.loadUnaligned(fromByteOffset: 4, as: Int32.self))
+        guard magic == CommitLogFormat.magicV1 || magic == CommitLogFormat.magicV2, size > 0, position + size <= wrote,
+              let decoded = MessageRecord.decode(bytes: file.bytes(at: position, count: size), readBody: false),
+              decoded.physicalOffset.rawValue == offset
+        else { return nil }
+        return ByteBuffer(bytes: file.bytes(at: position, count: size))
+    }
+
+    /// Sets the next queue offsets after recovery.
+    func setQueueOffsets(_ offsets: [QueueKey: Int64]) {
+        appendLock.withLock { $0.queueOffsets = offsets }
+    }
+
+    func removeQueueOffsets(topics: Set<String>) {
+        appendLock.withLock { state in state.queueOffsets = state.queueOffsets.filter { !topics.contains($0.key.topic) } }
+    }
+}

@@ -1,0 +1,93 @@
+import Dispatch
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// RocketMQ's `ReputMessageService`: one thread follows the commit log from `reputFromOffset` up to the confirm
+/// offset (everything under async flush, the flushed offset under sync flush) and hands every record to `handle`,
+/// which builds consume queues and the index. Idle, it sleeps 1 ms, as RocketMQ does, so appenders never pay
+/// for a wake-up.
+final class Dispatcher: Sendable {
+    let commitLog: CommitLog
+    let confirmOffset: @Sendable () -> Int64
+    let handle: @Sendable (UnsafeRawBufferPointer, Int64) -> Void
+    let afterBatch: @Sendable () -> Void
+    let reputFromOffset = Atomic<Int64>(0)
+    private let running = Atomic<Bool>(false)
+    private let stopped = DispatchSemaphore(value: 0)
+    private let thread = DispatchQueue(label: "tern.store.dispatch")
+
+    /// - Parameters:
+    ///   - handle: called with a record's bytes and its physical offset, on the dispatcher thread.
+    ///   - afterBatch: called after each pass that dispatched something (arrival notifications).
+    init(commitLog: CommitLog, confirmOffset: @escaping @Sendable () -> Int64,
+         handle: @escaping @Sendable (UnsafeRawBufferPointer, Int64) -> Void,
+         afterBatch: @escaping @Sendable () -> Void) {
+        self.commitLog = commitLog
+        self.confirmOffset = confirmOffset
+        self.handle = handle
+        self.afterBatch = afterBatch
+    }
+
+    func start(from offset: Int64) {
+        reputFromOffset.store(offset, ordering: .releasing)
+        running.store(true, ordering: .releasing)
+        thread.async { [self] in
+            while running.load(ordering: .acquiring) {
+                if !dispatchAvailable() { usleep(1000) }
+            }
+            _ = dispatchAvailable()
+            stopped.signal()
+        }
+    }
+
+    func stop() {
+        guard running.exchange(false, ordering: .acquiringAndReleasing) else { return }
+        stopped.wait()
+    }
+
+    /// Dispatches every record below the confirm offset; returns whether it dispatched anything.
+    @discardableResult
+    func dispatchAvailable() -> Bool {
+        var offset = reputFromOffset.load(ordering: .relaxed)
+        let end = confirmOffset()
+        let minimum = commitLog.minOffset
+        if offset < minimum { offset = minimum }
+        var progressed = false
+        while offset < end, let file = commitLog.files.file(containing: offset) {
+            let wrote = min(file.wrotePosition.load(ordering: .acquiring), Int(min(end, file.endOffset) - file.startOffset))
+            var position = Int(offset - file.startOffset)
+            while position + 8 <= wrote {
+                let size = Int(Int32(bigEndian: file.base.loadUnaligned(fromByteOffset: position, as: Int32.self)))
+                let magic = Int32(bigEndian: file.base.loadUnaligned(fromByteOffset: position + 4, as: Int32.self))
+                if magic == CommitLogFormat.blankMagic { position = file.size; break }
+                guard size > 0, position + size <= wrote,
+                      magic == CommitLogFormat.magicV1 || magic == CommitLogFormat.magicV2 else {
+                    // Not a record: skip the rest of the segment, as a master does.
+                    if position + size > wrote && size > 0 { break }
+                    position = file.size
+                    break
+                }
+                handle(file.bytes(at: position, count: size), file.startOffset + Int64(position))
+                position += size
+                progressed = true
+            }
+            let next = file.startOffset + Int64(position)
+            if next == offset { break }
+            offset = position >= file.size ? file.endOffset : next
+            reputFromOffset.store(offset, ordering: .releasing)
+        }
+        if progressed { afterBatch() }
+        return progressed
+    }
+
+    /// Blocks until everything below the confirm offset at call time is dispatched (tests and shutdown).
+    func waitUntilCaughtUp() {
+        let target = confirmOffset()
+        while reputFromOffset.load(ordering: .acquiring) < target && running.load(ordering: .acquiring) {
+            if commitLog.files.file(containing: reputFromOffset.load(ordering: .acquiring)) == nil { return }
+            usleep(200)
+        }
+    }
+}

@@ -1,0 +1,73 @@
+import Logging
+import Synchronization
+
+extension FileMessageStore {
+    /// The consume queue of a topic/queue, created on first use.
+    func consumeQueue(topic: String, queueId: Int32, create: Bool) -> ConsumeQueue? {
+        let key = CommitLog.QueueKey(topic: topic, queueId: queueId)
+        return consumeQueues.withLock { queues in
+            if let queue = queues[key] { return queue }
+            guard create else { return nil }
+            let queue = ConsumeQueue(topic: topic, queueId: queueId, rootDirectory: configuration.consumeQueuePath,
+                                     fileSize: configuration.mappedFileSizeConsumeQueue)
+            queues[key] = queue
+            return queue
+        }
+    }
+
+    /// Builds the consume queue unit and index entries of one record (`CommitLogDispatcherBuildConsumeQueue`,
+    /// `CommitLogDispatcherBuildIndex`). Idempotent, so recovery may replay records.
+    func dispatch(record bytes: UnsafeRawBufferPointer, physicalOffset: Int64) {
+        guard let decoded = MessageRecord.decode(bytes: bytes, readBody: false) else {
+            logger.warning("undecodable record skipped by dispatch", metadata: ["store.offset": "\(physicalOffset)"])
+            return
+        }
+        let transactionType = decoded.sysFlag & SysFlag.transactionMask
+        if SysFlag.isDispatchedToConsumeQueue(decoded.sysFlag) {
+            let tagsCode = decoded.tagsCode
+            let queue = consumeQueue(topic: decoded.topic, queueId: decoded.queueId, create: true)!
+            let unit = ConsumeQueueUnit(physicalOffset: physicalOffset, size: decoded.totalSize, tagsCode: tagsCode)
+            if !queue.put(unit, queueOffset: decoded.queueOffset.rawValue) {
+                logger.error("consume queue write failed", metadata: ["store.topic": "\(decoded.topic)"])
+            }
+            if running.load(ordering: .relaxed), !listeners.withLock({ $0.isEmpty }) {
+                let arrival = MessageArrival(topic: decoded.topic, queueId: decoded.queueId,
+                                             queueOffset: decoded.queueOffset, tagsCode: tagsCode,
+                                             storeTimestamp: decoded.storeTimestamp,
+                                             properties: decoded.propertiesDictionary)
+                pendingArrivals.withLock { $0.append(arrival) }
+            }
+        }
+        lastDispatchedTimestamp.store(decoded.storeTimestamp, ordering: .relaxed)
+        if configuration.messageIndexEnable && transactionType != SysFlag.transactionRollback {
+            let keys = IndexKeys.keys(topic: decoded.topic, properties: decoded.properties)
+            if let filled = index.put(keys: keys, physicalOffset: physicalOffset,
+                                      storeTimestamp: decoded.storeTimestamp) {
+                checkpoint.indexMessageTimestamp.store(filled, ordering: .relaxed)
+            }
+        }
+    }
+
+    /// Runs arrival listeners for what the last dispatch pass produced (dispatcher thread).
+    func notifyArrivals() {
+        let arrivals = pendingArrivals.withLock { pending in
+            defer { pending.removeAll(keepingCapacity: true) }
+            return pending
+        }
+        guard !arrivals.isEmpty else { return }
+        let listeners = listeners.withLock { $0 }
+        for arrival in arrivals { for listener in listeners { listener(arrival) } }
+    }
+
+    /// Flushes consume queues and the index, then records their timestamps in the checkpoint (once a second).
+    func flushQueuesAndCheckpoint() {
+        let logicsTimestamp = lastDispatchedTimestamp.load(ordering: .relaxed)
+        let physicTimestamp = commitLog.files.all.last { $0.flushedPosition.load(ordering: .acquiring) > 0 }?
+            .lastModifiedMilliseconds.load(ordering: .relaxed) ?? 0
+        for queue in consumeQueues.withLock({ Array($0.values) }) { queue.flush() }
+        index.flush()
+        if logicsTimestamp > 0 { checkpoint.logicsMessageTimestamp.store(logicsTimestamp, ordering: .relaxed) }
+        if physicTimestamp > 0 { checkpoint.physicMessageTimestamp.store(physicTimestamp, ordering: .relaxed) }
+        checkpoint.flush()
+    }
+}

@@ -1,0 +1,157 @@
+import Logging
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The IndexFiles under `<root>/index`, named by creation time `yyyyMMddHHmmssSSS` (broker-internals §1.6).
+/// Written by the dispatcher, queried by any thread; one `Mutex` serialises both (queries are rare).
+final class IndexService: Sendable {
+    struct State {
+        var files: [IndexFile] = []
+    }
+
+    let directory: String
+    let slotCount: Int
+    let maxEntries: Int
+    let clock: @Sendable () -> Int64
+    let logger: Logger
+    private let state: Mutex<State>
+
+    init(configuration: StoreConfiguration, logger: Logger) {
+        directory = configuration.indexPath
+        slotCount = configuration.maxHashSlotNum
+        maxEntries = configuration.maxIndexNum
+        clock = configuration.clock
+        self.logger = logger
+        state = Mutex(State())
+    }
+
+    var fileSize: Int { IndexFile.size(slotCount: slotCount, maxEntries: maxEntries) }
+
+    /// Maps the existing files. After an unclean stop, files newer than `indexTimestamp` (the checkpoint's
+    /// `indexMsgTimestamp`) are destroyed and rebuilt by re-dispatch.
+    func load(cleanShutdown: Bool, indexTimestamp: Int64) throws(StoreError) {
+        try FileSystem.makeDirectories(directory, as: StoreError.self)
+        var loaded: [IndexFile] = []
+        for name in FileSystem.list(directory) where name.count == 17 && name.allSatisfy(\.isNumber) {
+            let path = directory + "/" + name
+            guard FileSystem.fileSize(path) == fileSize else {
+                logger.warning("index file has the wrong size, deleting", metadata: ["store.path": "\(path)"])
+                FileSystem.remove(path)
+                continue
+            }
+            let file = try MappedFile.open(path: path, startOffset: 0, size: fileSize, sparse: true)
+            let index = IndexFile(file: file, slotCount: slotCount, maxEntries: maxEntries)
+            if !cleanShutdown && index.endTimestamp > indexTimestamp {
+                file.destroy()
+                continue
+            }
+            loaded.append(index)
+        }
+        state.withLock { $0.files = loaded }
+    }
+
+    /// End physical offset of the newest file: re-dispatch below it is skipped.
+    var endPhysicalOffset: Int64 { state.withLock { $0.files.last?.endPhysicalOffset ?? 0 } }
+
+    /// Indexes a message's keys; ROLLBACK records are not indexed. Returns the timestamp of a file that filled up
+    /// (for the checkpoint's `indexMsgTimestamp`), if any.
+    func put(keys: [String], physicalOffset: Int64, storeTimestamp: Int64) -> Int64? {
+        guard !keys.isEmpty else { return nil }
+        return state.withLock { state -> Int64? in
+            if let last = state.files.last, physicalOffset < last.endPhysicalOffset { return nil }
+            var filled: Int64?
+            for key in keys {
+                guard let file = writableFile(&state, beginPhysicalOffset: physicalOffset, timestamp: storeTimestamp,
+                                              filled: &filled) else { return filled }
+                if !file.put(key: key, physicalOffset: physicalOffset, storeTimestamp: storeTimestamp) {
+                    guard let next = writableFile(&state, beginPhysicalOffset: physicalOffset,
+                                                  timestamp: storeTimestamp, filled: &filled) else { return filled }
+                    _ = next.put(key: key, physicalOffset: physicalOffset, storeTimestamp: storeTimestamp)
+                }
+            }
+            return filled
+        }
+    }
+
+    private func writableFile(_ state: inout State, beginPhysicalOffset: Int64, timestamp: Int64,
+                              filled: inout Int64?) -> IndexFile? {
+        if let last = state.files.last, !last.isFull { return last }
+        let previous = state.files.last
+        if let previous {
+            previous.file.flush()
+            filled = previous.endTimestamp
+        }
+        var name = Self.fileName(milliseconds: clock())
+        var bump: Int64 = 1
+        while FileSystem.exists(directory + "/" + name) {
+            name = Self.fileName(milliseconds: clock() + bump)
+            bump += 1
+        }
+        do {
+            let mapped = try MappedFile.open(path: directory + "/" + name, startOffset: 0, size: fileSize, sparse: true)
+            let index = IndexFile(file: mapped, slotCount: slotCount, maxEntries: maxEntries)
+            index.initializeHeader(beginTimestamp: previous?.endTimestamp ?? timestamp,
+                                   beginPhysicalOffset: previous?.endPhysicalOffset ?? beginPhysicalOffset)
+            state.files.append(index)
+            return index
+        } catch {
+            logger.error("cannot create index file", metadata: ["store.error": "\(error)"])
+            return nil
+        }
+    }
+
+    /// Candidate physical offsets for `key`, newest first, from files overlapping `[begin, end]`.
+    func query(key: String, maxCount: Int, begin: Int64, end: Int64) -> (offsets: [Int64], lastTimestamp: Int64,
+                                                                          lastPhysicalOffset: Int64) {
+        state.withLock { state in
+            var offsets: [Int64] = []
+            for file in state.files.reversed() where offsets.count < maxCount {
+                if file.endTimestamp < begin.subtractingSaturated(1000) { break }
+                if file.beginTimestamp > end.addingSaturated(1000) { continue }
+                offsets += file.query(key: key, maxCount: maxCount - offsets.count, begin: begin, end: end)
+                if file.beginTimestamp < begin { break }
+            }
+            let last = state.files.last
+            return (offsets, last?.endTimestamp ?? 0, last?.endPhysicalOffset ?? 0)
+        }
+    }
+
+    /// Retention: deletes files whose end offset is below the commit log min offset, keeping the newest.
+    func deleteExpired(commitLogMinOffset: Int64) {
+        state.withLock { state in
+            while state.files.count > 1, state.files[0].endPhysicalOffset < commitLogMinOffset {
+                state.files.removeFirst().file.destroy()
+            }
+        }
+    }
+
+    func flush() {
+        _ = state.withLock { state in state.files.last?.file.flush() }
+    }
+
+    static func fileName(milliseconds: Int64) -> String {
+        var seconds = time_t(milliseconds / 1000)
+        var parts = tm()
+        localtime_r(&seconds, &parts)
+        func pad(_ value: Int32, _ width: Int) -> String {
+            let digits = String(value)
+            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        }
+        return pad(parts.tm_year + 1900, 4) + pad(parts.tm_mon + 1, 2) + pad(parts.tm_mday, 2) + pad(parts.tm_hour, 2)
+            + pad(parts.tm_min, 2) + pad(parts.tm_sec, 2) + pad(Int32(milliseconds % 1000), 3)
+    }
+}
+
+extension Int64 {
+    func addingSaturated(_ other: Int64) -> Int64 {
+        let (value, overflow) = addingReportingOverflow(other)
+        return overflow ? (other > 0 ? .max : .min) : value
+    }
+
+    func subtractingSaturated(_ other: Int64) -> Int64 {
+        let (value, overflow) = subtractingReportingOverflow(other)
+        return overflow ? (other > 0 ? .min : .max) : value
+    }
+}

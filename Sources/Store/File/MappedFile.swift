@@ -1,0 +1,120 @@
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One fixed-size segment file mapped into memory (RocketMQ's `DefaultMappedFile`).
+///
+/// Safety (`@unchecked Sendable`): bytes below `wrotePosition` are immutable once published with a releasing store;
+/// only the segment's single writer (the commit log appender under its lock, or the dispatcher thread for consume
+/// queues) writes above it. Readers load `wrotePosition` acquiring and read below it. The mapping lives as long as
+/// the object: deleting a segment unlinks the file, and the unmap happens in `deinit` after the last reader let go,
+/// which replaces RocketMQ's manual reference counting with ARC.
+final class MappedFile: @unchecked Sendable {
+    static let pageSize = 4096
+
+    let path: String
+    let startOffset: Int64
+    let size: Int
+    let base: UnsafeMutableRawPointer
+    private let descriptor: Int32
+    let wrotePosition = Atomic<Int>(0)
+    let flushedPosition = Atomic<Int>(0)
+    /// Store time of the newest record (commit log) or file mtime when loaded; drives retention.
+    let lastModifiedMilliseconds = Atomic<Int64>(0)
+
+    private init(path: String, startOffset: Int64, size: Int, base: UnsafeMutableRawPointer, descriptor: Int32) {
+        self.path = path
+        self.startOffset = startOffset
+        self.size = size
+        self.base = base
+        self.descriptor = descriptor
+    }
+
+    deinit {
+        munmap(base, size)
+        close(descriptor)
+    }
+
+    /// Name of the segment starting at `offset`: 20 zero-padded decimal digits (`UtilAll.offset2FileName`).
+    static func fileName(startOffset: Int64) -> String {
+        let digits = String(startOffset)
+        return String(repeating: "0", count: max(0, 20 - digits.count)) + digits
+    }
+
+    /// Opens (or creates, reserving the blocks with `fallocate` unless `sparse`) and maps a segment.
+    static func open(directory: String, startOffset: Int64, size: Int, sparse: Bool = false)
+        throws(StoreError) -> MappedFile {
+        let path = directory + "/" + fileName(startOffset: startOffset)
+        return try open(path: path, startOffset: startOffset, size: size, sparse: sparse)
+    }
+
+    static func open(path: String, startOffset: Int64, size: Int, sparse: Bool) throws(StoreError) -> MappedFile {
+        let descriptor = Glibc.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw StoreError(.io, "open \(path)", errno: errno) }
+        var info = stat()
+        fstat(descriptor, &info)
+        if Int(info.st_size) != size {
+            let reserved = sparse ? -1 : posix_fallocate(descriptor, 0, off_t(size))
+            if reserved != 0 && ftruncate(descriptor, off_t(size)) != 0 {
+                let code = errno
+                close(descriptor)
+                throw StoreError(.io, "size \(path) to \(size) bytes", errno: code)
+            }
+        }
+        guard let base = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_SHARED, descriptor, 0), base != MAP_FAILED
+        else {
+            let code = errno
+            close(descriptor)
+            throw StoreError(.io, "mmap \(path)", errno: code)
+        }
+        let file = MappedFile(path: path, startOffset: startOffset, size: size, base: base, descriptor: descriptor)
+        file.lastModifiedMilliseconds.store(FileSystem.modificationTimeMilliseconds(path) ?? 0, ordering: .relaxed)
+        return file
+    }
+
+    var endOffset: Int64 { startOffset + Int64(size) }
+    var isFull: Bool { wrotePosition.load(ordering: .acquiring) >= size }
+    var remaining: Int { size - wrotePosition.load(ordering: .acquiring) }
+
+    /// Forces the bytes written since the last flush to disk (`msync(MS_SYNC)` on the dirty pages).
+    /// - Returns: the new flushed position, or nil when msync failed.
+    @discardableResult
+    func flush() -> Int? {
+        let wrote = wrotePosition.load(ordering: .acquiring)
+        let flushed = flushedPosition.load(ordering: .relaxed)
+        guard wrote > flushed else { return flushed }
+        let start = flushed & ~(Self.pageSize - 1)
+        guard msync(base + start, wrote - start, MS_SYNC) == 0 else { return nil }
+        flushedPosition.store(wrote, ordering: .releasing)
+        return wrote
+    }
+
+    /// Dirty 4 KiB pages not yet flushed (`isAbleToFlush` arithmetic).
+    var dirtyPages: Int {
+        wrotePosition.load(ordering: .acquiring) / Self.pageSize - flushedPosition.load(ordering: .relaxed) / Self.pageSize
+    }
+
+    /// Zeroes `[position, size)` so stale records past a truncation point can never be parsed again.
+    func zeroTail(from position: Int) {
+        guard position < size else { return }
+        // Shrinking and re-extending the file zeroes the tail without touching every page (recovery only: no
+        // reader can fault on the briefly missing pages yet).
+        let pageStart = position & ~(Self.pageSize - 1)
+        _ = msync(base + pageStart, Self.pageSize, MS_SYNC)
+        if ftruncate(descriptor, off_t(position)) != 0 || ftruncate(descriptor, off_t(size)) != 0 {
+            memset(base + position, 0, size - position)
+        }
+        _ = fdatasync(descriptor)
+    }
+
+    /// Unlinks the file; the mapping goes away when the last reference does.
+    func destroy() {
+        unlink(path)
+    }
+
+    /// A view of `count` mapped bytes at `position`; valid while the caller holds this object.
+    func bytes(at position: Int, count: Int) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: base + position, count: count)
+    }
+}
