@@ -50,6 +50,8 @@ let package = Package(
             name: "Gateway",
             dependencies: [
                 "Core",
+                // Only Store's record format decoders (pull bodies → JSON); never the store itself.
+                "Store",
                 "CHttp",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -135,7 +135,7 @@ final class TernNode {
     /// Stops in order: gateway (drains requests), unregister, broker (answers held pulls, writes configs), remoting
     /// servers (drain), store (flush, checkpoint, remove abort), nameserver, event loops.
     func shutdown() async {
-        gateway?.stop()
+        await gateway?.stop()
         await registrar?.shutdown()
         broker?.shutdown()
         for server in brokerServers { await server.shutdown() }
