@@ -51,11 +51,15 @@ import Testing
         for (queueId, expected) in acked {
             var stored: [Int64: String] = [:]
             var offset: Int64 = 0
-            var rounds = 0
-            while rounds < 10_000 {
-                rounds += 1
+            // Recovery may still be dispatching the tail into the consume queue: keep pulling until every
+            // acknowledged offset is readable or the deadline passes (then the expectations below report losses).
+            let readDeadline = ContinuousClock.now + .seconds(20)
+            while stored.count < expected.count, ContinuousClock.now < readDeadline {
                 let result = try await client.pull(topic: topic, queueId: queueId, offset: offset)
-                guard result.code == ResponseCode.success.rawValue else { break }
+                guard result.code == ResponseCode.success.rawValue else {
+                    try await Task.sleep(for: .milliseconds(50))
+                    continue
+                }
                 for message in result.messages {
                     // The consume queue must point at the record that carries its own queue offset.
                     #expect(message.queueId == queueId)
