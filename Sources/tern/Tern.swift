@@ -8,7 +8,7 @@ struct Tern: AsyncParsableCommand {
         commandName: "tern",
         abstract: "A RocketMQ-compatible message broker with an embedded nameserver and HTTP gateway.",
         version: CoreVersion.name,
-        subcommands: [VersionCommand.self]
+        subcommands: [VersionCommand.self, AdminCommand.self]
     )
 }
 
