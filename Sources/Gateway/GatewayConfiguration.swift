@@ -1,12 +1,51 @@
 /// Settings of the embedded HTTP gateway.
 ///
-/// Keys: `port` (Int, default 8080), `host` (String, default 127.0.0.1).
+/// Keys (type, unit, default):
+/// - `host` (String, default `127.0.0.1`), `port` (Int, default 8080; 0 picks a free port).
+/// - `threadPoolSize` (Int, libmicrohttpd epoll threads, default 2).
+/// - `maxConnections` (Int, default 1024): connections beyond it get 503 `too_many_connections`.
+/// - `connectionIdleTimeoutSeconds` (Int, seconds, default 60): idle keep-alive connections are closed after it.
+/// - `maxBodyBytes` (Int, bytes, default 4 MiB + 64 KiB): larger bodies get 413 `body_too_large`.
+/// - `maxBatchSize` (Int, messages, default 256): larger batches get 413 `batch_too_large`.
+/// - `maxWait` (Duration, default 30 s): longer long-poll waits get 400 `wait_too_long`.
+/// - `upstreamGrace` (Duration, default 10 s): a processor that has not answered `maxWait + upstreamGrace` after
+///   the request gets 504 `upstream_timeout`.
+/// - `shutdownGracePeriod` (Duration, default 5 s): how long `stop()` waits for in-flight requests.
+/// - `brokerName` (String, default `broker-a`): reported in send results and used to pick queues from routes.
+/// - `producerGroup` (String, default `TERN_HTTP_PRODUCER`): producer group of messages sent over HTTP.
+/// - `defaultConsumerGroup` (String, default `TERN_HTTP_CONSUMER`): group of pulls that name none.
 public struct GatewayConfiguration: Sendable {
     public var host: String
     public var port: Int
+    public var threadPoolSize: Int
+    public var maxConnections: Int
+    public var connectionIdleTimeoutSeconds: Int
+    public var maxBodyBytes: Int
+    public var maxBatchSize: Int
+    public var maxWait: Duration
+    public var upstreamGrace: Duration
+    public var shutdownGracePeriod: Duration
+    public var brokerName: String
+    public var producerGroup: String
+    public var defaultConsumerGroup: String
 
-    public init(host: String = "127.0.0.1", port: Int = 8080) {
+    public init(host: String = "127.0.0.1", port: Int = 8080, threadPoolSize: Int = 2, maxConnections: Int = 1024,
+                connectionIdleTimeoutSeconds: Int = 60, maxBodyBytes: Int = 4 * 1024 * 1024 + 64 * 1024,
+                maxBatchSize: Int = 256, maxWait: Duration = .seconds(30), upstreamGrace: Duration = .seconds(10),
+                shutdownGracePeriod: Duration = .seconds(5), brokerName: String = "broker-a",
+                producerGroup: String = "TERN_HTTP_PRODUCER", defaultConsumerGroup: String = "TERN_HTTP_CONSUMER") {
         self.host = host
         self.port = port
+        self.threadPoolSize = threadPoolSize
+        self.maxConnections = maxConnections
+        self.connectionIdleTimeoutSeconds = connectionIdleTimeoutSeconds
+        self.maxBodyBytes = maxBodyBytes
+        self.maxBatchSize = maxBatchSize
+        self.maxWait = maxWait
+        self.upstreamGrace = upstreamGrace
+        self.shutdownGracePeriod = shutdownGracePeriod
+        self.brokerName = brokerName
+        self.producerGroup = producerGroup
+        self.defaultConsumerGroup = defaultConsumerGroup
     }
 }

@@ -27,6 +27,8 @@ public final class Broker: Sendable {
     public let producers: ProducerManager
     public let locks: RebalanceLockManager
     public let holdService: PullRequestHoldService
+    /// RocketMQ 5 POP consumption (POP_MESSAGE, ACK, BATCH_ACK, CHANGE_INVISIBLE_TIME), shared with the gateway.
+    public let pop: PopService
     /// Request code → processor, for the remoting server.
     public let processors: [Int32: any RequestProcessor]
 
@@ -52,10 +54,14 @@ public final class Broker: Sendable {
         producers = ProducerManager(channelExpiredTimeout: configuration.channelExpiredTimeout)
         locks = RebalanceLockManager(lockMaxLiveTime: configuration.rebalanceLockMaxLiveTime)
         holdService = PullRequestHoldService(store: store, clock: configuration.clock, executor: holdExecutor)
+        pop = PopService(
+            store: store, configDirectory: configuration.configDirectory, topics: topics, groups: subscriptionGroups,
+            consumerOffsets: offsets, configuration: PopConfiguration(broker: configuration), logger: logger)
         processors = BrokerProcessors.make(
             configuration: configuration, store: store, topics: topics, subscriptionGroups: subscriptionGroups,
             offsets: offsets, consumers: consumers, producers: producers, locks: locks, holdService: holdService,
-            logger: logger)
+            logger: logger
+        ).merging(pop.processors) { _, popProcessor in popProcessor }
         let holdService = holdService
         store.addArrivalListener { arrival in holdService.notifyMessageArriving(arrival) }
     }
@@ -74,6 +80,7 @@ public final class Broker: Sendable {
         subscriptionGroups.load()
         offsets.load()
         persistAll(force: true)
+        pop.start()
         let task = Task.detached(priority: .utility) { [weak self] in
             var tick: Int64 = 0
             while !Task.isCancelled {
@@ -99,6 +106,7 @@ public final class Broker: Sendable {
             task = nil
         }
         holdService.wakeAll()
+        pop.shutdown()
         persistAll(force: true)
         logger.info("broker shut down", metadata: ["broker.name": "\(configuration.brokerName)"])
     }

@@ -1,4 +1,4 @@
-import Store
+public import Store
 
 #if canImport(Glibc)
     import Glibc
@@ -7,9 +7,9 @@ import Store
 #endif
 
 /// Turns the `ip:port` text of a peer (`RequestContext.remoteAddress`) into the `HostAddress` stored as BORNHOST.
-enum HostAddressParser {
+public enum HostAddressParser {
     /// Parses `1.2.3.4:5678`, `[::1]:5678` or `::1:5678` (last colon separates the port); nil when malformed.
-    static func parse(_ text: String) -> HostAddress? {
+    public static func parse(_ text: String) -> HostAddress? {
         guard let colon = text.lastIndex(of: ":"), let port = Int32(text[text.index(after: colon)...]) else {
             return nil
         }

@@ -1,0 +1,154 @@
+import Core
+import Logging
+
+/// One endpoint: method + path template (`/v1/topics/{topic}/messages`) + handler.
+struct Route: Sendable {
+    enum Segment: Sendable, Equatable {
+        case literal(String)
+        case parameter(String)
+    }
+
+    enum Handler: Sendable {
+        /// Answered on the libmicrohttpd thread (health, metrics, spec): no task, no suspension.
+        case immediate(@Sendable (GatewayCall) throws -> HTTPResponse)
+        /// Runs in a task; the connection is suspended until it answers.
+        case asynchronous(@Sendable (GatewayCall) async throws -> HTTPResponse)
+    }
+
+    let method: String
+    let template: String
+    let segments: [Segment]
+    /// Whether the route answers 503 `not_ready` until the store has recovered.
+    let requiresReady: Bool
+    let handler: Handler
+
+    init(_ method: String, _ template: String, requiresReady: Bool = true, _ handler: Handler) {
+        self.method = method
+        self.template = template
+        self.requiresReady = requiresReady
+        self.handler = handler
+        segments = template.split(separator: "/").map { piece in
+            piece.hasPrefix("{") && piece.hasSuffix("}")
+                ? .parameter(String(piece.dropFirst().dropLast())) : .literal(String(piece))
+        }
+    }
+
+    /// The path parameters if `pathSegments` fits the template.
+    func match(_ pathSegments: [Substring]) -> [String: String]? {
+        guard pathSegments.count == segments.count else { return nil }
+        var parameters: [String: String] = [:]
+        for (segment, piece) in zip(segments, pathSegments) {
+            switch segment {
+            case .literal(let literal): if literal != piece { return nil }
+            case .parameter(let name):
+                if piece.isEmpty { return nil }
+                parameters[name] = String(piece)
+            }
+        }
+        return parameters
+    }
+}
+
+/// Routes requests to handlers and turns thrown problems into problem+json; the server's `HTTPHandler`.
+final class GatewayRouter: HTTPHandler {
+    let backend: GatewayBackend
+    let routes: [Route]
+
+    init(backend: GatewayBackend) {
+        self.backend = backend
+        routes = GatewayRoutes.all
+    }
+
+    func handle(_ request: HTTPRequest, responder: HTTPResponder) {
+        let started = ContinuousClock.now
+        let pathSegments = request.path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+        let segments = Array(pathSegments.last == "" ? pathSegments.dropLast() : pathSegments)
+        var allowed: [String] = []
+        var matched: (Route, [String: String])?
+        for route in routes {
+            guard let parameters = route.match(segments) else { continue }
+            if route.method == request.method || (route.method == "GET" && request.method == "HEAD") {
+                matched = (route, parameters)
+                break
+            }
+            allowed.append(route.method)
+        }
+        let metrics = backend.metrics
+        let finish: @Sendable (HTTPResponse, String) -> Void = { response, name in
+            let elapsed = ContinuousClock.now - started
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            metrics.recordRequest(route: name, method: request.method, status: response.status, seconds: seconds)
+            responder.respond(response)
+        }
+        guard let (route, parameters) = matched else {
+            let problem = allowed.isEmpty
+                ? GatewayProblem(.routeNotFound, "no endpoint serves \(request.path)")
+                : GatewayProblem(.methodNotAllowed, "\(request.path) allows \(allowed.joined(separator: ", "))")
+            var response = problemResponse(problem, request: request)
+            if !allowed.isEmpty { response.headers.append(("Allow", allowed.joined(separator: ", "))) }
+            finish(response, "unmatched")
+            return
+        }
+        if route.requiresReady, !backend.isReady() {
+            finish(problemResponse(GatewayProblem(.notReady, "the store has not finished recovery"), request: request),
+                   route.template)
+            return
+        }
+        let call = GatewayCall(request: request, parameters: parameters, backend: backend)
+        switch route.handler {
+        case .immediate(let handler):
+            finish(run { try handler(call) }, route.template)
+        case .asynchronous(let handler):
+            Task {
+                let response: HTTPResponse
+                do {
+                    response = try await handler(call)
+                } catch {
+                    response = self.errorResponse(error, request: request)
+                }
+                finish(response, route.template)
+            }
+        }
+
+        func run(_ body: () throws -> HTTPResponse) -> HTTPResponse {
+            do { return try body() } catch { return errorResponse(error, request: request) }
+        }
+    }
+
+    func response(for rejection: HTTPRejection, requestID: String) -> HTTPResponse {
+        let problem: GatewayProblem
+        switch rejection {
+        case .bodyTooLarge(let limit):
+            problem = GatewayProblem(.bodyTooLarge, "the request body exceeds \(limit) bytes")
+        case .tooManyConnections(let limit):
+            problem = GatewayProblem(.tooManyConnections, "more than \(limit) connections are open")
+        case .shuttingDown:
+            problem = GatewayProblem(.shuttingDown, "the gateway is stopping")
+        case .timedOut:
+            problem = GatewayProblem(.upstreamTimeout, "no answer from the broker in time")
+        }
+        backend.metrics.recordProblem(problem.code)
+        return problem.response(requestID: requestID)
+    }
+
+    private func problemResponse(_ problem: GatewayProblem, request: HTTPRequest) -> HTTPResponse {
+        backend.metrics.recordProblem(problem.code)
+        return problem.response(requestID: request.requestID)
+    }
+
+    private func errorResponse(_ error: any Error, request: HTTPRequest) -> HTTPResponse {
+        if let problem = error as? GatewayProblem {
+            if problem.status >= 500 {
+                backend.logger.warning("request failed", metadata: [
+                    "request.id": "\(request.requestID)", "gateway.problem": "\(problem)",
+                ])
+            }
+            return problemResponse(problem, request: request)
+        }
+        backend.logger.error("unexpected error", metadata: [
+            "request.id": "\(request.requestID)", "error": "\(error)",
+        ])
+        return problemResponse(GatewayProblem(.brokerError, "internal error (request \(request.requestID))"),
+                               request: request)
+    }
+}

@@ -1,0 +1,83 @@
+/// One HTTP request as the gateway's router sees it: the body is complete (streamed in and capped by the server).
+struct HTTPRequest: Sendable {
+    /// Upper-case method (`GET`, `POST`, ...).
+    var method: String
+    /// The path without the query string, percent-decoded by libmicrohttpd.
+    var path: String
+    /// Query parameters in request order; a parameter without `=` has an empty value.
+    var query: [(String, String)]
+    /// Header fields with lower-cased names, in request order.
+    var headers: [(String, String)]
+    var body: [UInt8]
+    /// `ip:port` of the client.
+    var remoteAddress: String
+    /// A process-unique id, echoed in `X-Request-Id` and in problem documents.
+    var requestID: String
+
+    /// The first header named `name` (case-insensitive).
+    func header(_ name: String) -> String? {
+        let lowered = name.lowercased()
+        return headers.first { $0.0 == lowered }?.1
+    }
+
+    /// The first query parameter named `name`.
+    func queryValue(_ name: String) -> String? { query.first { $0.0 == name }?.1 }
+
+    /// Every value of query parameter `name`, in order.
+    func queryValues(_ name: String) -> [String] { query.filter { $0.0 == name }.map(\.1) }
+
+    /// The media type of the body without parameters, lower-cased (`application/json`).
+    var mediaType: String? {
+        guard let contentType = header("content-type") else { return nil }
+        let type = contentType.split(separator: ";", maxSplits: 1).first.map(String.init) ?? contentType
+        return type.trimmingSpaces().lowercased()
+    }
+}
+
+/// An HTTP response; the server adds `Content-Length`, `Date` and `X-Request-Id`.
+struct HTTPResponse: Sendable {
+    var status: Int
+    var headers: [(String, String)]
+    var body: [UInt8]
+
+    init(status: Int, headers: [(String, String)] = [], body: [UInt8] = []) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    /// A response whose body is `text` with the given content type.
+    static func text(_ text: String, status: Int = 200, contentType: String = "text/plain; charset=utf-8")
+        -> HTTPResponse {
+        HTTPResponse(status: status, headers: [("Content-Type", contentType)], body: Array(text.utf8))
+    }
+}
+
+/// Why the server answered a request itself, before the router saw it.
+enum HTTPRejection: Sendable, Equatable {
+    /// The body (announced or streamed) exceeds the configured maximum.
+    case bodyTooLarge(limit: Int)
+    /// More connections are open than the configured maximum.
+    case tooManyConnections(limit: Int)
+    /// The server is draining for shutdown.
+    case shuttingDown
+    /// The router did not answer before the request deadline.
+    case timedOut
+}
+
+/// What the server calls for every complete request. Implementations answer through `responder` exactly once,
+/// now or later from any thread; they must not block the calling libmicrohttpd thread.
+protocol HTTPHandler: Sendable {
+    func handle(_ request: HTTPRequest, responder: HTTPResponder)
+    /// The response for a request the server rejects itself.
+    func response(for rejection: HTTPRejection, requestID: String) -> HTTPResponse
+}
+
+extension String {
+    func trimmingSpaces() -> String {
+        var scalars = Substring(self)
+        while let first = scalars.first, first == " " || first == "\t" { scalars.removeFirst() }
+        while let last = scalars.last, last == " " || last == "\t" { scalars.removeLast() }
+        return String(scalars)
+    }
+}

@@ -1,0 +1,259 @@
+import Core
+import Store
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `POST /v1/topics/{topic}/messages`: one message or a batch (JSON), or a raw body sent as is.
+enum SendRoutes {
+    /// One message as the client described it.
+    struct OutgoingMessage {
+        var body: [UInt8]
+        var tags: String?
+        var keys: [String] = []
+        var properties: [(String, String)] = []
+        var shardingKey: String?
+        var delayLevel: Int?
+        var uniqueKey = UniqueKeyGenerator.shared.next()
+
+        /// The properties string content, system properties first.
+        var allProperties: [(String, String)] {
+            var result: [(String, String)] = []
+            if !keys.isEmpty { result.append((MessageProperties.keys, keys.joined(separator: " "))) }
+            if let tags { result.append((MessageProperties.tags, tags)) }
+            if let delayLevel { result.append((MessageProperties.delayLevel, String(delayLevel))) }
+            if let shardingKey { result.append(("__SHARDINGKEY", shardingKey)) }
+            result.append((MessageProperties.wait, "true"))
+            result.append((MessageProperties.uniqueKey, uniqueKey))
+            return result + properties
+        }
+    }
+
+    /// Properties the broker or clients interpret; user properties may not set them.
+    static let reservedProperties: Set<String> = [
+        "KEYS", "TAGS", "WAIT", "DELAY", "RETRY_TOPIC", "REAL_TOPIC", "REAL_QID", "TRAN_MSG", "PGROUP", "MIN_OFFSET",
+        "MAX_OFFSET", "UNIQ_KEY", "MAX_RECONSUME_TIMES", "RECONSUME_TIME", "CONSUME_START_TIME", "ORIGIN_MESSAGE_ID",
+        "MSG_REGION", "TRACE_ON", "CLUSTER", "__transactionId__", "POP_CK", "1ST_POP_TIME", "INNER_NUM",
+        "INNER_BASE", "__SHARDINGKEY", "TIMER_DELIVER_MS", "TIMER_DELAY_SEC", "TIMER_DELAY_MS",
+    ]
+
+    static let messageFields: Set<String> = ["body", "bodyEncoding", "tags", "keys", "properties", "shardingKey",
+                                             "delayLevel"]
+
+    @Sendable static func send(_ call: GatewayCall) async throws -> HTTPResponse {
+        let topic = try call.topic()
+        let (messages, isBatch) = try parseMessages(call)
+        guard !messages.isEmpty else { throw GatewayProblem(.invalidParameter, "the batch is empty") }
+        guard messages.count <= call.configuration.maxBatchSize else {
+            throw GatewayProblem(.batchTooLarge,
+                                 "\(messages.count) messages exceed the batch limit of \(call.configuration.maxBatchSize)")
+        }
+        var queueId: Int32 = -1
+        if let shardingKey = messages[0].shardingKey {
+            guard messages.allSatisfy({ $0.shardingKey == shardingKey }) else {
+                throw GatewayProblem(.invalidParameter, "all messages of a batch must share one shardingKey")
+            }
+            let queueCount = try await TopicQueues.writeQueueCount(topic, call: call)
+            queueId = Int32(Int(javaHashCode(shardingKey).magnitude) % max(1, queueCount))
+        }
+        if isBatch, messages.contains(where: { $0.delayLevel != nil }) {
+            throw GatewayProblem(.invalidParameter, "batches cannot carry delayLevel")
+        }
+        var extFields: [String: String] = [
+            "a": call.configuration.producerGroup, "b": topic, "c": "TBW102", "d": "4", "e": String(queueId),
+            "f": "0", "g": String(wallClockMillis()), "h": "0", "j": "0", "k": "false",
+            "n": call.configuration.brokerName,
+        ]
+        let code: RequestCode
+        let body: [UInt8]
+        if isBatch {
+            code = .sendBatchMessage
+            extFields["m"] = "true"
+            extFields["i"] = MessageProperties.encode([(MessageProperties.wait, "true")])
+            body = encodeBatch(messages)
+        } else {
+            code = .sendMessageV2
+            extFields["m"] = "false"
+            extFields["i"] = MessageProperties.encode(messages[0].allProperties)
+            body = messages[0].body
+        }
+        let response = try await call.invoke(code, extFields: extFields, body: ByteBufferBytes(body))
+        let responseCode = ResponseCode(rawValue: response.code)
+        let stored: Set<ResponseCode> = [.success, .flushDiskTimeout, .slaveNotAvailable, .flushSlaveTimeout]
+        guard stored.contains(responseCode) else { throw GatewayProblem.from(response, request: code) }
+        call.backend.metrics.recordMessages(sent: messages.count)
+        let status = responseCode == .success ? "SEND_OK" : responseCode.description
+        let offsetIDs = (response.extFields["msgId"] ?? "").split(separator: ",").map(String.init)
+        let resultQueue = Int64(response.extFields["queueId"] ?? "") ?? Int64(queueId)
+        let firstOffset = Int64(response.extFields["queueOffset"] ?? "") ?? -1
+        return try call.json { writer in
+            writer.beginObject()
+            if !isBatch {
+                writeResult(writer, message: messages[0], offsetID: offsetIDs.first, queueOffset: firstOffset)
+            }
+            writer.field("topic", topic)
+            writer.field("queueId", resultQueue)
+            writer.field("broker", call.configuration.brokerName)
+            writer.field("status", status)
+            if isBatch {
+                writer.key("messages")
+                writer.beginArray()
+                for (index, message) in messages.enumerated() {
+                    writer.beginObject()
+                    writeResult(writer, message: message, offsetID: index < offsetIDs.count ? offsetIDs[index] : nil,
+                                queueOffset: firstOffset < 0 ? -1 : firstOffset + Int64(index))
+                    writer.endObject()
+                }
+                writer.endArray()
+            }
+            writer.endObject()
+        }
+    }
+
+    private static func writeResult(_ writer: JSONWriter, message: OutgoingMessage, offsetID: String?,
+                                    queueOffset: Int64) {
+        writer.field("messageId", message.uniqueKey)
+        if let offsetID { writer.field("offsetMessageId", offsetID) }
+        writer.field("queueOffset", queueOffset)
+    }
+
+    /// JSON (`application/json` or `+json`) is a message object, an array of them, or `{"messages": [...]}`;
+    /// any other content type is one raw message described by query parameters.
+    static func parseMessages(_ call: GatewayCall) throws(GatewayProblem) -> ([OutgoingMessage], Bool) {
+        let mediaType = call.request.mediaType ?? "application/octet-stream"
+        guard mediaType == "application/json" || mediaType.hasSuffix("+json") else {
+            return ([try rawMessage(call)], false)
+        }
+        let json = try call.jsonBody()
+        if case .array(let items) = json { return (try items.map(parseMessage), true) }
+        if let items = json["messages"]?.arrayValue, json.objectValue?.count == 1 {
+            return (try items.map(parseMessage), true)
+        }
+        return ([try parseMessage(json)], false)
+    }
+
+    static func rawMessage(_ call: GatewayCall) throws(GatewayProblem) -> OutgoingMessage {
+        let request = call.request
+        var message = OutgoingMessage(body: request.body)
+        guard !request.body.isEmpty else { throw GatewayProblem(.invalidParameter, "the message body is empty") }
+        message.tags = request.queryValue("tags").flatMap { $0.isEmpty ? nil : $0 }
+        message.keys = request.queryValues("keys").flatMap { $0.split(separator: " ").map(String.init) }
+        message.shardingKey = request.queryValue("shardingKey").flatMap { $0.isEmpty ? nil : $0 }
+        if request.queryValue("delayLevel") != nil {
+            message.delayLevel = Int(try call.queryInt("delayLevel", range: 1...18))
+        }
+        for (name, value) in request.query where name.hasPrefix("property.") {
+            message.properties.append((try userPropertyName(String(name.dropFirst("property.".count))), value))
+        }
+        return message
+    }
+
+    static func parseMessage(_ json: JSONValue) throws(GatewayProblem) -> OutgoingMessage {
+        guard let members = json.objectValue else {
+            throw GatewayProblem(.invalidParameter, "a message must be a JSON object")
+        }
+        if let unknown = members.first(where: { !messageFields.contains($0.0) }) {
+            throw GatewayProblem(.invalidParameter, "unknown message field \"\(unknown.0)\"")
+        }
+        guard let text = json["body"]?.stringValue else {
+            throw GatewayProblem(.invalidParameter, "a message needs a string \"body\"")
+        }
+        var message = OutgoingMessage(body: [])
+        switch json["bodyEncoding"]?.stringValue ?? "utf8" {
+        case "utf8": message.body = Array(text.utf8)
+        case "base64":
+            guard let bytes = Base64.decode(text) else {
+                throw GatewayProblem(.invalidEncoding, "\"body\" is not valid base64")
+            }
+            message.body = bytes
+        default:
+            throw GatewayProblem(.invalidParameter, "\"bodyEncoding\" is \"utf8\" or \"base64\"")
+        }
+        guard !message.body.isEmpty else { throw GatewayProblem(.invalidParameter, "the message body is empty") }
+        message.tags = try optionalString(json, "tags")
+        if let keys = json["keys"] {
+            if let single = keys.stringValue {
+                message.keys = single.split(separator: " ").map(String.init)
+            } else if let array = keys.arrayValue, array.allSatisfy({ $0.stringValue != nil }) {
+                message.keys = array.compactMap(\.stringValue)
+            } else {
+                throw GatewayProblem(.invalidParameter, "\"keys\" is a string or an array of strings")
+            }
+        }
+        message.shardingKey = try optionalString(json, "shardingKey")
+        if let level = json["delayLevel"] {
+            guard let value = level.int64Value, (1...18).contains(value) else {
+                throw GatewayProblem(.invalidParameter, "\"delayLevel\" is an integer from 1 to 18")
+            }
+            message.delayLevel = Int(value)
+        }
+        if let properties = json["properties"] {
+            guard let members = properties.objectValue else {
+                throw GatewayProblem(.invalidParameter, "\"properties\" is an object of strings")
+            }
+            for (name, value) in members {
+                guard let text = value.scalarText, !text.isEmpty else {
+                    throw GatewayProblem(.invalidParameter, "property \"\(name)\" needs a non-empty scalar value")
+                }
+                message.properties.append((try userPropertyName(name), text))
+            }
+        }
+        return message
+    }
+
+    private static func optionalString(_ json: JSONValue, _ name: String) throws(GatewayProblem) -> String? {
+        guard let value = json[name] else { return nil }
+        guard let text = value.stringValue else {
+            throw GatewayProblem(.invalidParameter, "\"\(name)\" must be a string")
+        }
+        return text.isEmpty ? nil : text
+    }
+
+    private static func userPropertyName(_ name: String) throws(GatewayProblem) -> String {
+        let forbidden: Set<Character> = ["\u{1}", "\u{2}"]
+        guard !name.isEmpty, !reservedProperties.contains(name), !name.contains(where: forbidden.contains) else {
+            throw GatewayProblem(.invalidParameter, "\"\(name)\" cannot be used as a user property name")
+        }
+        return name
+    }
+
+    /// The batch body of remoting-protocol §4.6, one entry per message.
+    static func encodeBatch(_ messages: [OutgoingMessage]) -> [UInt8] {
+        var bytes: [UInt8] = []
+        for message in messages {
+            let properties = Array(MessageProperties.encode(message.allProperties).utf8)
+            let total = 4 + 4 + 4 + 4 + 4 + message.body.count + 2 + properties.count
+            append(Int32(total), to: &bytes)
+            append(Int32(0), to: &bytes)
+            append(Int32(0), to: &bytes)
+            append(Int32(0), to: &bytes)
+            append(Int32(message.body.count), to: &bytes)
+            bytes += message.body
+            append(Int16(properties.count), to: &bytes)
+            bytes += properties
+        }
+        return bytes
+    }
+
+    private static func append<T: FixedWidthInteger>(_ value: T, to bytes: inout [UInt8]) {
+        withUnsafeBytes(of: value.bigEndian) { bytes += $0 }
+    }
+
+    /// Java's `String.hashCode` over UTF-16 code units, so the same key picks the same queue as Java producers
+    /// using `MessageQueueSelector` with `key.hashCode() % n`.
+    static func javaHashCode(_ text: String) -> Int32 {
+        var hash: Int32 = 0
+        for unit in text.utf16 { hash = hash &* 31 &+ Int32(unit) }
+        return hash
+    }
+}
+
+/// Wall clock in milliseconds since 1970 (born timestamps).
+func wallClockMillis() -> Int64 {
+    var spec = timespec()
+    clock_gettime(CLOCK_REALTIME, &spec)
+    return Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000
+}

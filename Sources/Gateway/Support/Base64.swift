@@ -1,0 +1,68 @@
+/// Base64 (RFC 4648) without Foundation: the standard alphabet for message bodies, the URL-safe one for receipt
+/// handles.
+enum Base64 {
+    private static let standard = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+    private static let urlSafe = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+
+    static func encode(_ bytes: some Collection<UInt8>, urlSafe: Bool = false) -> String {
+        let alphabet = urlSafe ? Self.urlSafe : standard
+        var output: [UInt8] = []
+        output.reserveCapacity((bytes.count + 2) / 3 * 4)
+        var iterator = bytes.makeIterator()
+        while let first = iterator.next() {
+            let second = iterator.next()
+            let third = iterator.next()
+            let value = UInt32(first) << 16 | UInt32(second ?? 0) << 8 | UInt32(third ?? 0)
+            output.append(alphabet[Int(value >> 18 & 0x3F)])
+            output.append(alphabet[Int(value >> 12 & 0x3F)])
+            if second != nil { output.append(alphabet[Int(value >> 6 & 0x3F)]) } else if !urlSafe {
+                output.append(UInt8(ascii: "="))
+            }
+            if third != nil { output.append(alphabet[Int(value & 0x3F)]) } else if !urlSafe {
+                output.append(UInt8(ascii: "="))
+            }
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// Decodes either alphabet, with or without padding; nil on any other character or a bad length.
+    static func decode(_ text: String) -> [UInt8]? {
+        var values: [UInt8] = []
+        values.reserveCapacity(text.utf8.count)
+        var padding = 0
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: "=") { padding += 1; continue }
+            guard padding == 0, let value = sextet(byte) else {
+                if byte == 0x0A || byte == 0x0D { continue }
+                return nil
+            }
+            values.append(value)
+        }
+        guard values.count % 4 != 1, padding <= 2 else { return nil }
+        var output: [UInt8] = []
+        output.reserveCapacity(values.count * 3 / 4)
+        var index = 0
+        while index < values.count {
+            let chunk = values[index..<min(index + 4, values.count)]
+            var accumulator: UInt32 = 0
+            for value in chunk { accumulator = accumulator << 6 | UInt32(value) }
+            accumulator <<= UInt32(6 * (4 - chunk.count))
+            output.append(UInt8(accumulator >> 16 & 0xFF))
+            if chunk.count > 2 { output.append(UInt8(accumulator >> 8 & 0xFF)) }
+            if chunk.count > 3 { output.append(UInt8(accumulator & 0xFF)) }
+            index += 4
+        }
+        return output
+    }
+
+    private static func sextet(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"): byte - UInt8(ascii: "A")
+        case UInt8(ascii: "a")...UInt8(ascii: "z"): byte - UInt8(ascii: "a") + 26
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0") + 52
+        case UInt8(ascii: "+"), UInt8(ascii: "-"): 62
+        case UInt8(ascii: "/"), UInt8(ascii: "_"): 63
+        default: nil
+        }
+    }
+}
