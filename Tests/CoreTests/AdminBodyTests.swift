@@ -5,7 +5,9 @@ import Testing
     private let queue = MessageQueue(topic: "t", brokerName: "b", queueId: 0)
 
     @Test func messageQueueKeyedTablesUseQuotedQueueJSONKeys() throws {
-        let stats = TopicStatsTable(offsetTable: [queue: TopicOffset(minOffset: 0, maxOffset: 100, lastUpdateTimestamp: 7)])
+        let stats = TopicStatsTable(offsetTable: [
+            queue: TopicOffset(minOffset: 0, maxOffset: 100, lastUpdateTimestamp: 7)
+        ])
         #expect(
             stats.jsonString()
                 == #"{"offsetTable":{"{\"brokerName\":\"b\",\"queueId\":0,\"topic\":\"t\"}":"#

@@ -27,14 +27,18 @@ import Testing
             let response = try #require(await fixture.call(.request(.getConsumeStats, extFields: extFields)))
             #expect(response.code == ResponseCode.success.rawValue)
             let stats = try ConsumeStats(jsonBody: try #require(response.body))
-            let queue0 = try #require(stats.offsetTable[MessageQueue(topic: "Orders", brokerName: "broker-a", queueId: 0)])
-            #expect(queue0 == OffsetWrapper(brokerOffset: 3, consumerOffset: 2, pullOffset: 2, lastTimestamp: start + 10))
+            let queue0 = try #require(
+                stats.offsetTable[MessageQueue(topic: "Orders", brokerName: "broker-a", queueId: 0)])
+            #expect(
+                queue0 == OffsetWrapper(brokerOffset: 3, consumerOffset: 2, pullOffset: 2, lastTimestamp: start + 10))
             #expect(queue0.lag == 1)
-            let queue1 = try #require(stats.offsetTable[MessageQueue(topic: "Orders", brokerName: "broker-a", queueId: 1)])
+            let queue1 = try #require(
+                stats.offsetTable[MessageQueue(topic: "Orders", brokerName: "broker-a", queueId: 1)])
             #expect(queue1 == OffsetWrapper(brokerOffset: 1, consumerOffset: 0, pullOffset: 0, lastTimestamp: 0))
         }
 
-        let unknown = try #require(await fixture.call(.request(.getConsumeStats, extFields: ["consumerGroup": "nobody"])))
+        let unknown = try #require(
+            await fixture.call(.request(.getConsumeStats, extFields: ["consumerGroup": "nobody"])))
         #expect(unknown.code == ResponseCode.success.rawValue)
         #expect(try ConsumeStats(jsonBody: try #require(unknown.body)).offsetTable.isEmpty)
         let missing = try #require(await fixture.call(.request(.getConsumeStats)))

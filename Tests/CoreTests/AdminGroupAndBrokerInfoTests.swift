@@ -61,7 +61,9 @@ import Testing
         let table = try KVTable(jsonBody: try #require(response.body)).table
         #expect(table["brokerVersion"] == String(CoreVersion.remotingVersion))
         #expect(table["msgPutTotalTodayNow"] == "1")
-        for key in ["brokerVersionDesc", "putTps", "getTransferredTps", "earliestMessageTimeStamp", "commitLogDiskRatio"] {
+        for key in [
+            "brokerVersionDesc", "putTps", "getTransferredTps", "earliestMessageTimeStamp", "commitLogDiskRatio",
+        ] {
             #expect(table[key] != nil, "missing \(key)")
         }
     }

@@ -1,5 +1,5 @@
-public import Store
 import NIOCore
+public import Store
 
 /// GET_BROKER_RUNTIME_INFO (28) and GET_BROKER_CONFIG (26).
 ///

@@ -125,7 +125,8 @@ public final class AdminConsumerProcessor: RequestProcessor {
             } else if timestamp == -1 {
                 target = store.maxOffset(topic: topic, queueId: queueId).rawValue
             } else {
-                target = store.offset(forTimestamp: timestamp, topic: topic, queueId: queueId, boundary: .lower).rawValue
+                target =
+                    store.offset(forTimestamp: timestamp, topic: topic, queueId: queueId, boundary: .lower).rawValue
             }
             target = max(0, target)
             let current = offsets.queryOffset(group: group, topic: topic, queueId: queueId)

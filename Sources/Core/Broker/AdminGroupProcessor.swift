@@ -55,7 +55,8 @@ public final class AdminGroupProcessor: RequestProcessor {
         let existed = subscriptionGroups.delete(group)
         if fields.optionalBool("cleanOffset") ?? false { offsets.removeOffsets(group: group) }
         logger.info(
-            "subscription group deleted by admin", metadata: ["broker.group": "\(group)", "broker.existed": "\(existed)"])
+            "subscription group deleted by admin",
+            metadata: ["broker.group": "\(group)", "broker.existed": "\(existed)"])
         return request.response(.success)
     }
 

@@ -1,5 +1,5 @@
-public import Store
 import NIOCore
+public import Store
 
 /// QUERY_MESSAGE (12) and VIEW_MESSAGE_BY_ID (33): messages by index key and by commit-log offset (spec §2.3).
 ///

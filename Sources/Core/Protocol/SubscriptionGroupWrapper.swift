@@ -8,7 +8,9 @@ public struct SubscriptionGroupWrapper: Sendable, Equatable, JSONBodyDecodable {
     public var subscriptionGroupTable: [String: SubscriptionGroupConfig]
     public var dataVersion: DataVersion
 
-    public init(subscriptionGroupTable: [String: SubscriptionGroupConfig] = [:], dataVersion: DataVersion = DataVersion()) {
+    public init(
+        subscriptionGroupTable: [String: SubscriptionGroupConfig] = [:], dataVersion: DataVersion = DataVersion()
+    ) {
         self.subscriptionGroupTable = subscriptionGroupTable
         self.dataVersion = dataVersion
     }

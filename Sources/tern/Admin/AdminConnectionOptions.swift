@@ -1,5 +1,5 @@
-import Foundation
 import ArgumentParser
+import Foundation
 
 /// Options every `tern admin` command takes.
 struct AdminConnectionOptions: ParsableArguments {

@@ -37,7 +37,8 @@ struct AdminMessageCommand: AsyncParsableCommand {
                 messages = try await findByKey(key ?? "", topic: topic ?? "", session: session)
             }
             guard !messages.isEmpty else {
-                throw AdminFailure(.notFound, id.map { "no message with id \($0)" } ?? "no message with key \(key ?? "")")
+                throw AdminFailure(
+                    .notFound, id.map { "no message with id \($0)" } ?? "no message with key \(key ?? "")")
             }
             for message in messages { AdminMessageJSON.print(message) }
         }

@@ -56,7 +56,8 @@ enum AdminMessageJSON {
         if !host.isIPv6 { return host.addressBytes.map(String.init).joined(separator: ".") + ":\(host.port)" }
         var groups: [String] = []
         for index in stride(from: 0, to: 16, by: 2) {
-            groups.append(String(UInt16(host.addressBytes[index]) << 8 | UInt16(host.addressBytes[index + 1]), radix: 16))
+            groups.append(
+                String(UInt16(host.addressBytes[index]) << 8 | UInt16(host.addressBytes[index + 1]), radix: 16))
         }
         return "[\(groups.joined(separator: ":"))]:\(host.port)"
     }
