@@ -8,7 +8,9 @@ struct Tern: AsyncParsableCommand {
         commandName: "tern",
         abstract: "A RocketMQ-compatible message broker with an embedded nameserver and HTTP gateway.",
         version: CoreVersion.name,
-        subcommands: [StartCommand.self, NamesrvCommand.self, BrokerCommand.self, VersionCommand.self],
+        subcommands: [
+            StartCommand.self, NamesrvCommand.self, BrokerCommand.self, VersionCommand.self, AdminCommand.self,
+        ],
         defaultSubcommand: StartCommand.self
     )
 }

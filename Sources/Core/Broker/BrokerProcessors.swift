@@ -7,7 +7,8 @@ public import Store
 public enum BrokerProcessors {
     /// - Returns: processors for SEND_MESSAGE(_V2), SEND_BATCH_MESSAGE, PULL_MESSAGE, LITE_PULL_MESSAGE,
     ///   QUERY/UPDATE_CONSUMER_OFFSET, GET_MAX/MIN_OFFSET, SEARCH_OFFSET_BY_TIMESTAMP, GET_EARLIEST_MSG_STORETIME,
-    ///   HEART_BEAT, UNREGISTER_CLIENT, GET_CONSUMER_LIST_BY_GROUP, CONSUMER_SEND_MSG_BACK, LOCK/UNLOCK_BATCH_MQ.
+    ///   HEART_BEAT, UNREGISTER_CLIENT, GET_CONSUMER_LIST_BY_GROUP, CONSUMER_SEND_MSG_BACK, LOCK/UNLOCK_BATCH_MQ,
+    ///   and the admin and query codes of `AdminProcessors`.
     public static func make(
         configuration: BrokerConfiguration, store: any MessageStore, topics: TopicConfigManager,
         subscriptionGroups: SubscriptionGroupManager, offsets: ConsumerOffsetManager,
@@ -40,8 +41,11 @@ public enum BrokerProcessors {
             (.consumerSendMessageBack, sendBack),
             (.lockBatchMQ, lock), (.unlockBatchMQ, lock),
         ]
+        let admin = AdminProcessors.make(
+            configuration: configuration, store: store, topics: topics, subscriptionGroups: subscriptionGroups,
+            offsets: offsets, consumers: consumers, logger: logger)
         var table: [Int32: any RequestProcessor] = [:]
-        for (code, processor) in entries { table[code.rawValue] = processor }
+        for (code, processor) in entries + admin { table[code.rawValue] = processor }
         return table
     }
 }

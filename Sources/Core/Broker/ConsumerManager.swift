@@ -95,6 +95,11 @@ public final class ConsumerManager: Sendable {
         groups.withLock { $0[group]?.clientIds ?? [] }
     }
 
+    /// Live groups with a subscription to `topic` (RocketMQ's `queryTopicConsumeByWho`).
+    public func groups(subscribedTo topic: String) -> Set<String> {
+        groups.withLock { groups in Set(groups.filter { $0.value.subscriptions[topic] != nil }.keys) }
+    }
+
     /// Removes matching channels. - Returns: each group that lost a channel with its remaining channels.
     private func removeChannels(
         from groups: inout [String: ConsumerGroupInfo],

@@ -68,6 +68,43 @@ public final class ConsumerOffsetManager: Sendable {
         return state.withLock { $0.table[key] ?? [:] }
     }
 
+    /// Topics on which the group has committed offsets (RocketMQ's `whichTopicByConsumer`).
+    public func topics(group: String) -> Set<String> {
+        let keys = state.withLock { Array($0.table.keys) }
+        return Set(keys.compactMap { Self.split($0).flatMap { $0.group == group ? $0.topic : nil } })
+    }
+
+    /// Groups that have committed offsets on the topic (RocketMQ's `whichGroupByTopic`).
+    public func groups(topic: String) -> Set<String> {
+        let keys = state.withLock { Array($0.table.keys) }
+        return Set(keys.compactMap { Self.split($0).flatMap { $0.topic == topic ? $0.group : nil } })
+    }
+
+    /// Forgets every committed offset of the group (DELETE_SUBSCRIPTIONGROUP with `cleanOffset`).
+    public func removeOffsets(group: String) {
+        removeEntries { $0.group == group }
+    }
+
+    /// Forgets every group's committed offsets on the topic (DELETE_TOPIC_IN_BROKER).
+    public func removeOffsets(topic: String) {
+        removeEntries { $0.topic == topic }
+    }
+
+    private func removeEntries(where matches: ((topic: String, group: String)) -> Bool) {
+        state.withLock { state in
+            let doomed = state.table.keys.filter { Self.split($0).map(matches) ?? false }
+            guard !doomed.isEmpty else { return }
+            for key in doomed { state.table[key] = nil }
+            state.dirty = true
+        }
+    }
+
+    /// Splits a `topic@group` key at the last separator (topics may not contain `@`; retry topics do not either).
+    private static func split(_ key: String) -> (topic: String, group: String)? {
+        guard let index = key.lastIndex(of: "@") else { return nil }
+        return (String(key[..<index]), String(key[key.index(after: index)...]))
+    }
+
     /// The JSON document as written to disk (keys sorted, so output is stable).
     public func encode() -> [UInt8] {
         let table = state.withLock { $0.table }

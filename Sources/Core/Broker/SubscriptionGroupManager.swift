@@ -92,6 +92,24 @@ public final class SubscriptionGroupManager: Sendable {
         }
     }
 
+    /// Removes a group's settings (admin DELETE_SUBSCRIPTIONGROUP). - Returns: true when it existed.
+    @discardableResult
+    public func delete(_ group: String) -> Bool {
+        let now = clock()
+        return state.withLock { state in
+            guard state.table.removeValue(forKey: group) != nil else { return false }
+            state.counter += 1
+            state.timestamp = now
+            state.dirty = true
+            return true
+        }
+    }
+
+    /// Every group's settings, sorted by name.
+    public func all() -> [SubscriptionGroupConfig] {
+        state.withLock { $0.table.values.sorted { $0.groupName < $1.groupName } }
+    }
+
     /// The JSON document as written to disk (groups sorted by name).
     public func encode() -> [UInt8] {
         let (table, counter, timestamp) = state.withLock { ($0.table, $0.counter, $0.timestamp) }
