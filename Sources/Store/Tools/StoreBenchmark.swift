@@ -75,6 +75,12 @@ public enum StoreBenchmark {
         return cases
     }
 
+    /// The sustained-throughput case: 16 KiB bodies, async flush, one writer, long enough (60 s) for the page
+    /// cache to fill so the figure reflects the disk, to compare with `dd`'s sequential rate.
+    public static func sustainedCase(duration: Duration = .seconds(60)) -> Case {
+        Case(bodySize: 16 * 1024, flushDiskType: .async, writers: 1, duration: duration)
+    }
+
     /// Runs `cases` one after another, each on a fresh store in `directory/<n>` that is deleted afterwards.
     /// - Parameter progress: called with each row as it completes.
     public static func run(directory: String, cases: [Case] = defaultCases(),
