@@ -18,6 +18,8 @@ final class CommitLog: Sendable {
         var queueOffsets: [QueueKey: Int64] = [:]
         /// Pre-allocated next segment, if the allocator got there first.
         var prepared: MappedFile?
+        /// The segment appends go to (cached so the hot path skips the segment list lock).
+        var active: MappedFile?
         var allocating = false
     }
 
@@ -36,7 +38,7 @@ final class CommitLog: Sendable {
     }
 
     let files: MappedFileQueue
-    let appendLock = Mutex(AppendState())
+    let appendLock = AppendLock(AppendState())
     let clock: @Sendable () -> Int64
     let logger: Logger
     private let allocationQueue = DispatchQueue(label: "tern.store.allocate")
@@ -101,6 +103,15 @@ final class CommitLog: Sendable {
     /// The segment to append `length` bytes to, writing the end-of-file blank record and rolling when needed.
     /// Called under `appendLock`.
     private func writableFile(for length: Int, state: inout AppendState) throws(StoreError) -> MappedFile {
+        if let active = state.active, length + CommitLogFormat.endOfFileMinBlankLength <= active.remaining {
+            return active
+        }
+        let file = try rollIfNeeded(for: length, state: &state)
+        state.active = file
+        return file
+    }
+
+    private func rollIfNeeded(for length: Int, state: inout AppendState) throws(StoreError) -> MappedFile {
         if let last = files.last {
             let position = last.wrotePosition.load(ordering: .relaxed)
             let remaining = last.size - position
