@@ -61,7 +61,7 @@ import Testing
         #expect(get(3).status == .offsetOverflowOne)
         #expect(get(3).nextBeginOffset == QueueOffset(3))
         #expect(get(9).status == .offsetOverflowBadly)
-        #expect(get(9).nextBeginOffset == QueueOffset(0))
+        #expect(get(9).nextBeginOffset == QueueOffset(3))
     }
 
     @Test(arguments: StoreKind.implemented)

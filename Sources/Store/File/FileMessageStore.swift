@@ -64,6 +64,11 @@ public final class FileMessageStore: MessageStore {
     /// Starts flushing, dispatching and retention, and creates the `abort` file.
     public func start() {
         guard !running.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        do {
+            try commitLog.prepareForAppends()
+        } catch {
+            logger.error("cannot prepare the active commit log segment", metadata: ["store.error": "\(error)"])
+        }
         flushService.start()
         dispatcher.start(from: commitLog.maxOffset)
         lock.createAbortFile()

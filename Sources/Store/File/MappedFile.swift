@@ -95,6 +95,26 @@ final class MappedFile: @unchecked Sendable {
         wrotePosition.load(ordering: .acquiring) / Self.pageSize - flushedPosition.load(ordering: .relaxed) / Self.pageSize
     }
 
+    /// Populates the page cache for `[position, size)` so appends do not pay for page allocation and zeroing
+    /// (RocketMQ's `warmMappedFile`). Safe while a writer appends: it never changes bytes. Uses
+    /// `MADV_POPULATE_WRITE` (Linux 5.14+), else reads one byte per page.
+    func warm(from position: Int = 0) {
+        let start = position & ~(Self.pageSize - 1)
+        guard start < size else { return }
+        let madvisePopulateWrite: Int32 = 23
+        if madvise(base + start, size - start, madvisePopulateWrite) == 0 { return }
+        var checksum: UInt8 = 0
+        var page = start
+        while page < size {
+            checksum &+= (base + page).load(as: UInt8.self)
+            page += Self.pageSize
+        }
+        Self.warmSink.store(Int(checksum), ordering: .relaxed)
+    }
+
+    /// Keeps the read-touch loop from being optimised away.
+    private static let warmSink = Atomic<Int>(0)
+
     /// Zeroes `[position, size)` so stale records past a truncation point can never be parsed again.
     func zeroTail(from position: Int) {
         guard position < size else { return }

@@ -29,15 +29,38 @@ public enum MessageProperties {
     /// value is everything after the first `\u{1}`. Order is kept; duplicates are kept (the last one wins in
     /// `dictionary(_:)`).
     public static func decode(_ string: String) -> [(String, String)] {
+        var copy = string
+        return copy.withUTF8 { decode(bytes: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Parses UTF-8 properties bytes (see `decode(_:)`); scans bytes, since 0x01 and 0x02 never occur inside a
+    /// multi-byte UTF-8 sequence.
+    public static func decode(bytes: UnsafeRawBufferPointer) -> [(String, String)] {
         var result: [(String, String)] = []
-        for piece in string.split(separator: propertySeparator, omittingEmptySubsequences: true) {
-            guard let separator = piece.firstIndex(of: nameValueSeparator) else { continue }
-            let name = piece[piece.startIndex..<separator]
-            let value = piece[piece.index(after: separator)...]
-            if name.isEmpty || value.isEmpty { continue }
-            result.append((String(name), String(value)))
+        var pieceStart = 0
+        var separator = -1
+        for index in 0...bytes.count {
+            let byte: UInt8 = index < bytes.count ? bytes[index] : 2
+            if byte == 1 && separator < 0 {
+                separator = index
+            } else if byte == 2 {
+                if separator > pieceStart && separator + 1 < index {
+                    let name = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[pieceStart..<separator]),
+                                      as: UTF8.self)
+                    let value = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[(separator + 1)..<index]),
+                                       as: UTF8.self)
+                    result.append((name, value))
+                }
+                pieceStart = index + 1
+                separator = -1
+            }
         }
         return result
+    }
+
+    /// UTF-8 length of `encode(properties)` without building it.
+    public static func encodedLength(_ properties: [(String, String)]) -> Int {
+        properties.reduce(0) { $0 + $1.0.utf8.count + $1.1.utf8.count + 2 }
     }
 
     /// Name → value with later duplicates overwriting earlier ones, as Java's HashMap-based parser.

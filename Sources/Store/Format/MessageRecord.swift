@@ -42,8 +42,7 @@ public enum MessageRecord {
         guard bodyLength <= maxBodySize else { throw .bodyTooLarge(bodyLength) }
         let topicLength = message.topic.utf8.count
         guard topicLength <= Int(Int16.max), topicLength > 0 else { throw .topicTooLong(topicLength) }
-        let propertiesString = MessageProperties.encode(message.properties)
-        let propertiesLength = propertiesString.utf8.count
+        let propertiesLength = MessageProperties.encodedLength(message.properties)
         guard propertiesLength <= CommitLogFormat.maxPropertiesLength else {
             throw .propertiesTooLarge(propertiesLength)
         }
@@ -74,7 +73,12 @@ public enum MessageRecord {
         if magicV2 { buffer.writeInteger(Int16(topicLength)) } else { buffer.writeInteger(Int8(topicLength)) }
         buffer.writeString(message.topic)
         buffer.writeInteger(Int16(propertiesLength))
-        buffer.writeString(propertiesString)
+        for (name, value) in message.properties {
+            buffer.writeString(name)
+            buffer.writeInteger(UInt8(1))
+            buffer.writeString(value)
+            buffer.writeInteger(UInt8(2))
+        }
         assert(buffer.readableBytes == length, "record length formula and encoder disagree")
         return buffer
     }
@@ -118,13 +122,12 @@ public enum MessageRecord {
         else { return nil }
         var body: ByteBuffer?
         if readBody { body = ByteBuffer(bytes: bodyBytes) }
-        let propertiesString = String(decoding: propertiesBytes, as: UTF8.self)
         return DecodedMessage(
             totalSize: totalSize, magic: magic, bodyCRC: bodyCRC, queueId: queueId, flag: flag,
             queueOffset: QueueOffset(queueOffset), physicalOffset: PhysicalOffset(physicalOffset), sysFlag: sysFlag,
             bornTimestamp: bornTimestamp, bornHost: bornHost, storeTimestamp: storeTimestamp, storeHost: storeHost,
             reconsumeTimes: reconsumeTimes, preparedTransactionOffset: preparedTransactionOffset, body: body,
             bodyLength: bodyLength, topic: String(decoding: topicBytes, as: UTF8.self),
-            properties: MessageProperties.decode(propertiesString))
+            properties: MessageProperties.decode(bytes: propertiesBytes))
     }
 }

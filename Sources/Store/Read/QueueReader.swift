@@ -15,7 +15,8 @@ enum QueueReader {
         if max == 0 { return result(.noMessageInQueue, 0) }
         if offset < min { return result(.offsetTooSmall, min) }
         if offset == max { return result(.offsetOverflowOne, offset) }
-        if offset > max { return result(.offsetOverflowBadly, min == 0 ? min : max) }
+        // RocketMQ 5.x corrects to maxOffset (4.x used minOffset when it was 0).
+        if offset > max { return result(.offsetOverflowBadly, max) }
         return nil
     }
 
