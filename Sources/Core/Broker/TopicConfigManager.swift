@@ -9,7 +9,8 @@ import Synchronization
 /// re-registers with the name servers at once.
 ///
 /// Threading: lookups and creations are one short `Mutex` section, safe on event loops; the change handler runs after
-/// the lock is released on the caller's thread and must not block. `persist()` blocks and runs off event loops.
+/// the lock is released on the caller's thread and must not block. `persist()` blocks; the periodic task calls it,
+/// and so does every creation or deletion (rare) before returning, so an acknowledged send never outlives its topic.
 public final class TopicConfigManager: Sendable {
     private struct State {
         var table: [String: TopicConfig] = [:]
@@ -127,7 +128,10 @@ public final class TopicConfigManager: Sendable {
             state.dirty = true
             return true
         }
-        if removed { changeHandler.withLock { $0 }?() }
+        if removed {
+            persist()
+            changeHandler.withLock { $0 }?()
+        }
         return removed
     }
 
@@ -155,7 +159,10 @@ public final class TopicConfigManager: Sendable {
         state.dirty = true
     }
 
+    /// Writes topics.json before the change is used, as RocketMQ does: a message acknowledged to an auto-created topic
+    /// must still find its topic after a crash. Topic creation is rare, so the blocking write is accepted here.
     private func announce(_ config: TopicConfig) {
+        persist()
         logger.info(
             "topic created",
             metadata: [
