@@ -239,7 +239,8 @@ private func echo(_ text: String) -> RemotingCommand {
 @Test func idleConnectionsAreClosed() async throws {
     let harness = try await Harness.start { $0.idleTimeout = .milliseconds(150) }
     let client = try await harness.client()
-    _ = try await client.request(echo("x"), timeout: .seconds(5))
+    // On a loaded machine the idle timer may fire before this request is read; either way the server must close.
+    _ = try? await client.request(echo("x"), timeout: .seconds(5))
     try await client.closeFuture.get()
     #expect(await eventually { harness.closed.withLockedValue { $0.count } == 1 })
     #expect(harness.server.connections.isEmpty)
