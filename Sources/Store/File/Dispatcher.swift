@@ -5,26 +5,39 @@ import Glibc
 #endif
 
 /// RocketMQ's `ReputMessageService`: one thread follows the commit log from `reputFromOffset` up to the confirm
-/// offset (everything under async flush, the flushed offset under sync flush) and hands every record to `handle`,
-/// which builds consume queues and the index. Idle, it sleeps 1 ms, as RocketMQ does, so appenders never pay
-/// for a wake-up.
+/// offset and hands every record to `handle`. The store runs two: the consume-queue dispatcher (confirm offset:
+/// everything under async flush, the flushed offset under sync flush), and the index dispatcher, which trails it
+/// so slow index-file page faults never delay a record becoming readable. Idle, the first sleeps 1 ms, as
+/// RocketMQ does, so appenders never pay for a wake-up; the second waits for `wake()` from the first.
 final class Dispatcher: Sendable {
+    enum IdleWait: Sendable {
+        /// Sleep 1 ms between passes that found nothing.
+        case poll
+        /// Wait for `wake()` (at most 100 ms) between passes that found nothing.
+        case signal
+    }
+
     let commitLog: CommitLog
     let confirmOffset: @Sendable () -> Int64
     let handle: @Sendable (UnsafeRawBufferPointer, Int64) -> Void
     let afterBatch: @Sendable () -> Void
     let reputFromOffset = Atomic<Int64>(0)
+    let idleWait: IdleWait
+    private let wakeUp = DispatchSemaphore(value: 0)
     private let running = Atomic<Bool>(false)
     private let stopped = DispatchSemaphore(value: 0)
-    private let thread = DispatchQueue(label: "tern.store.dispatch")
+    private let thread: DispatchQueue
 
     /// - Parameters:
     ///   - handle: called with a record's bytes and its physical offset, on the dispatcher thread.
     ///   - afterBatch: called after each pass that dispatched something (arrival notifications).
     init(commitLog: CommitLog, confirmOffset: @escaping @Sendable () -> Int64,
          handle: @escaping @Sendable (UnsafeRawBufferPointer, Int64) -> Void,
-         afterBatch: @escaping @Sendable () -> Void) {
+         afterBatch: @escaping @Sendable () -> Void, idleWait: IdleWait = .poll,
+         label: String = "tern.store.dispatch") {
         self.commitLog = commitLog
+        thread = DispatchQueue(label: label)
+        self.idleWait = idleWait
         self.confirmOffset = confirmOffset
         self.handle = handle
         self.afterBatch = afterBatch
@@ -35,7 +48,12 @@ final class Dispatcher: Sendable {
         running.store(true, ordering: .releasing)
         thread.async { [self] in
             while running.load(ordering: .acquiring) {
-                if !dispatchAvailable() { usleep(1000) }
+                if !dispatchAvailable() {
+                    switch idleWait {
+                    case .poll: usleep(1000)
+                    case .signal: _ = wakeUp.wait(timeout: .now() + .milliseconds(100))
+                    }
+                }
             }
             _ = dispatchAvailable()
             stopped.signal()
@@ -44,7 +62,13 @@ final class Dispatcher: Sendable {
 
     func stop() {
         guard running.exchange(false, ordering: .acquiringAndReleasing) else { return }
+        wakeUp.signal()
         stopped.wait()
+    }
+
+    /// Ends an idle `.signal` wait: there may be something to dispatch.
+    func wake() {
+        wakeUp.signal()
     }
 
     /// Dispatches every record below the confirm offset; returns whether it dispatched anything.

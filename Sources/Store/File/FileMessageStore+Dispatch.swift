@@ -18,11 +18,35 @@ extension FileMessageStore {
     /// Builds the consume queue unit and index entries of one record (`CommitLogDispatcherBuildConsumeQueue`,
     /// `CommitLogDispatcherBuildIndex`). Idempotent, so recovery may replay records.
     func dispatch(record bytes: UnsafeRawBufferPointer, physicalOffset: Int64) {
+        guard let decoded = decode(record: bytes, physicalOffset: physicalOffset) else { return }
+        buildConsumeQueue(decoded, physicalOffset: physicalOffset)
+        buildIndex(decoded, physicalOffset: physicalOffset)
+    }
+
+    /// The consume queue dispatcher's half of `dispatch`: the unit and the arrival notification.
+    func dispatchToConsumeQueue(record bytes: UnsafeRawBufferPointer, physicalOffset: Int64) {
+        guard let decoded = decode(record: bytes, physicalOffset: physicalOffset) else { return }
+        buildConsumeQueue(decoded, physicalOffset: physicalOffset)
+    }
+
+    /// The index dispatcher's half of `dispatch`. Runs behind the consume queue dispatcher, on its own thread:
+    /// creating and first touching index pages (a sparse 420 MB file by default) can take milliseconds, and
+    /// records must not wait for that to become readable.
+    func dispatchToIndex(record bytes: UnsafeRawBufferPointer, physicalOffset: Int64) {
+        guard configuration.messageIndexEnable,
+              let decoded = MessageRecord.decode(bytes: bytes, readBody: false) else { return }
+        buildIndex(decoded, physicalOffset: physicalOffset)
+    }
+
+    private func decode(record bytes: UnsafeRawBufferPointer, physicalOffset: Int64) -> DecodedMessage? {
         guard let decoded = MessageRecord.decode(bytes: bytes, readBody: false) else {
             logger.warning("undecodable record skipped by dispatch", metadata: ["store.offset": "\(physicalOffset)"])
-            return
+            return nil
         }
-        let transactionType = decoded.sysFlag & SysFlag.transactionMask
+        return decoded
+    }
+
+    private func buildConsumeQueue(_ decoded: DecodedMessage, physicalOffset: Int64) {
         if SysFlag.isDispatchedToConsumeQueue(decoded.sysFlag) {
             let tagsCode = decoded.tagsCode
             let queue = consumeQueue(topic: decoded.topic, queueId: decoded.queueId, create: true)!
@@ -39,6 +63,10 @@ extension FileMessageStore {
             }
         }
         lastDispatchedTimestamp.store(decoded.storeTimestamp, ordering: .relaxed)
+    }
+
+    private func buildIndex(_ decoded: DecodedMessage, physicalOffset: Int64) {
+        let transactionType = decoded.sysFlag & SysFlag.transactionMask
         if configuration.messageIndexEnable && transactionType != SysFlag.transactionRollback {
             let keys = IndexKeys.keys(topic: decoded.topic, properties: decoded.properties)
             if let filled = index.put(keys: keys, physicalOffset: physicalOffset,

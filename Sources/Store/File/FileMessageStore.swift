@@ -7,7 +7,8 @@ import Synchronization
 ///
 /// Threading: `putMessage(s)` encodes on the caller's thread, then appends under the commit log lock (a memcpy and
 /// three patches); under sync flush its completion runs on the flush thread once the bytes are durable. A dispatcher
-/// thread builds consume queues and the index and calls arrival listeners; a cleaner applies retention.
+/// thread builds consume queues and calls arrival listeners; an index dispatcher thread trails it and builds the
+/// index, so index I/O never delays a message becoming readable; a cleaner applies retention.
 /// Lifecycle: `open(configuration:logger:)` recovers, `start()` starts the threads, `shutdown()` stops cleanly.
 public final class FileMessageStore: MessageStore {
     public let configuration: StoreConfiguration
@@ -30,6 +31,7 @@ public final class FileMessageStore: MessageStore {
     // Set once in `open`, before any other thread sees the store.
     nonisolated(unsafe) var flushService: FlushService!
     nonisolated(unsafe) var dispatcher: Dispatcher!
+    nonisolated(unsafe) var indexDispatcher: Dispatcher!
 
     init(configuration: StoreConfiguration, logger: Logger) throws(StoreError) {
         self.configuration = configuration
@@ -55,8 +57,18 @@ public final class FileMessageStore: MessageStore {
         store.dispatcher = Dispatcher(
             commitLog: store.commitLog,
             confirmOffset: { [weak store] in store?.confirmOffset ?? 0 },
-            handle: { [weak store] bytes, offset in store?.dispatch(record: bytes, physicalOffset: offset) },
-            afterBatch: { [weak store] in store?.notifyArrivals() })
+            handle: { [weak store] bytes, offset in
+                store?.dispatchToConsumeQueue(record: bytes, physicalOffset: offset)
+            },
+            afterBatch: { [weak store] in
+                store?.indexDispatcher.wake()
+                store?.notifyArrivals()
+            })
+        store.indexDispatcher = Dispatcher(
+            commitLog: store.commitLog,
+            confirmOffset: { [weak store] in store?.dispatcher.reputFromOffset.load(ordering: .acquiring) ?? 0 },
+            handle: { [weak store] bytes, offset in store?.dispatchToIndex(record: bytes, physicalOffset: offset) },
+            afterBatch: {}, idleWait: .signal, label: "tern.store.dispatch.index")
         try store.recover()
         return store
     }
@@ -71,6 +83,7 @@ public final class FileMessageStore: MessageStore {
         }
         flushService.start()
         dispatcher.start(from: commitLog.maxOffset)
+        indexDispatcher.start(from: commitLog.maxOffset)
         lock.createAbortFile()
         cleaner.start(interval: configuration.cleanResourceInterval) { [weak self] in _ = self?.cleanResources() }
         logger.info("store started", metadata: ["store.root": "\(configuration.storePathRootDir)",
@@ -83,10 +96,12 @@ public final class FileMessageStore: MessageStore {
         guard running.exchange(false, ordering: .acquiringAndReleasing) else { return }
         cleaner.stop()
         dispatcher.stop()
+        indexDispatcher.stop()
         flushService.stop()
         commitLog.drainAllocation()
         flushQueuesAndCheckpoint()
-        if dispatcher.reputFromOffset.load(ordering: .acquiring) >= commitLog.maxOffset {
+        if dispatcher.reputFromOffset.load(ordering: .acquiring) >= commitLog.maxOffset
+            && indexDispatcher.reputFromOffset.load(ordering: .acquiring) >= commitLog.maxOffset {
             lock.removeAbortFile()
         }
         lock.release()
@@ -102,9 +117,10 @@ public final class FileMessageStore: MessageStore {
         configuration.flushDiskType == .sync ? commitLog.files.flushedOffset : commitLog.maxOffset
     }
 
-    /// Blocks until every record written before the call is in its consume queue (tests, admin tools).
+    /// Blocks until every record written before the call is in its consume queue and the index (tests, tools).
     public func waitUntilDispatched() {
         dispatcher.waitUntilCaughtUp()
+        indexDispatcher.waitUntilCaughtUp()
     }
 
     public func putMessage(_ message: MessageToStore, completion: @escaping @Sendable (PutMessageResult) -> Void) {

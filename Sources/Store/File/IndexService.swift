@@ -5,7 +5,8 @@ import Glibc
 #endif
 
 /// The IndexFiles under `<root>/index`, named by creation time `yyyyMMddHHmmssSSS` (broker-internals §1.6).
-/// Written by the dispatcher, queried by any thread; one `Mutex` serialises both (queries are rare).
+/// Written by the index dispatcher thread (recovery before it starts), queried by any thread; one `Mutex`
+/// serialises both (queries are rare).
 final class IndexService: Sendable {
     struct State {
         var files: [IndexFile] = []
@@ -16,7 +17,8 @@ final class IndexService: Sendable {
     let maxEntries: Int
     let clock: @Sendable () -> Int64
     let logger: Logger
-    private let state: Mutex<State>
+    /// Internal rather than private so tests can stall the index (`DispatchVisibilityTests`).
+    let state: Mutex<State>
 
     init(configuration: StoreConfiguration, logger: Logger) {
         directory = configuration.indexPath
