@@ -33,6 +33,9 @@ public struct GatewayStartError: Error, Sendable, CustomStringConvertible {
 /// once and `stop()` once on shutdown. Thread-safe.
 public final class Gateway: Sendable {
     private let server: HTTPServer
+
+    /// Requests received and not yet answered (tests wait on it instead of sleeping).
+    var inFlightRequests: Int { server.inFlightRequests }
     private let router: GatewayRouter
     private let configuration: GatewayConfiguration
 

@@ -107,8 +107,8 @@ import Testing
         (0, Int64(5), "*", ResponseCode.pullOffsetMoved, "0"),
         (3, Int64(0), "*", ResponseCode.success, "3"),
         (3, Int64(3), "*", ResponseCode.pullNotFound, "3"),
-        // Java's OFFSET_OVERFLOW_BADLY corrects to min (not max) while the queue still starts at 0.
-        (3, Int64(7), "*", ResponseCode.pullOffsetMoved, "0"),
+        // An offset past the end moves the consumer to the max offset (spec pull outcome table, RocketMQ 5.x).
+        (3, Int64(7), "*", ResponseCode.pullOffsetMoved, "3"),
         (3, Int64(0), "TagB", ResponseCode.pullRetryImmediately, "3"),
         (3, Int64(1), "TagA || TagB", ResponseCode.success, "3"),
     ])

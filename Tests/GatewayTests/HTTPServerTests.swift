@@ -181,7 +181,9 @@ import Testing
         try drained.send("GET", "/v1/topics/T/queues/0/messages")
         let abandoned = try HTTPTestClient(port: port)
         try abandoned.send("POST", "/v1/topics/T/pop?group=g")
-        try await Task.sleep(for: .milliseconds(50))
+        // Both requests must have reached the gateway before it stops; poll with a deadline, never a fixed sleep.
+        let deadline = ContinuousClock.now + .seconds(10)
+        while gateway.inFlightRequests < 2, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
         await gateway.stop()
         #expect(try await drained.readResponse().status == 200)
         let leftover = try await abandoned.readResponse()
