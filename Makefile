@@ -6,7 +6,7 @@ SYSTEM_PACKAGES := libmicrohttpd-dev libyajl-dev pkg-config zlib1g-dev
 VENV_DIR := .venv
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: deps build release run test test-swift test-conformance bench format
+.PHONY: deps build release run test test-swift test-conformance test-gateway bench format
 
 ## Installs the C libraries Tern links against, when they are missing.
 deps:
@@ -28,7 +28,7 @@ release: deps
 run: release
 	.build/release/tern start --store-path "$(DATA)"
 
-test: deps test-swift test-conformance
+test: deps test-swift test-conformance test-gateway
 
 test-swift:
 	$(SWIFT) build --build-tests
@@ -36,6 +36,10 @@ test-swift:
 
 test-conformance: build
 	bash Tests/conformance/run.sh
+
+## Curl-level HTTP tests and schemathesis against the gateway of the built binary (Tests/gateway).
+test-gateway: build
+	bash Tests/gateway/run.sh
 
 bench: release
 	bash bench/run.sh

@@ -25,6 +25,7 @@ extension GatewayProblem.Code {
                                                    "The consumer group does not exist")
     public static let messageNotFound = Self("message_not_found", 404, 1014, "No such message")
     public static let offsetNotFound = Self("offset_not_found", 404, 1015, "The group has no offset for this queue")
+    public static let queueNotFound = Self("queue_not_found", 404, 1029, "The topic has no such queue")
     public static let methodNotAllowed = Self("method_not_allowed", 405, 1016, "The endpoint does not allow this method")
     public static let receiptHandleExpired = Self("receipt_handle_expired", 409, 1017,
                                                   "The receipt handle is no longer valid")
@@ -46,7 +47,7 @@ extension GatewayProblem.Code {
     public static let all: [Self] = [
         .invalidJSON, .invalidParameter, .invalidTopicName, .invalidGroupName, .invalidEncoding, .waitTooLong,
         .badReceiptHandle, .messageIllegal, .subscriptionInvalid, .noPermission, .routeNotFound, .topicNotFound,
-        .consumerGroupNotFound, .messageNotFound, .offsetNotFound, .methodNotAllowed, .receiptHandleExpired,
+        .consumerGroupNotFound, .messageNotFound, .offsetNotFound, .queueNotFound, .methodNotAllowed, .receiptHandleExpired,
         .illegalOperation, .bodyTooLarge, .batchTooLarge, .brokerError, .notImplemented, .busy, .notReady,
         .tooManyConnections, .shuttingDown, .serviceUnavailable, .upstreamTimeout,
     ]

@@ -57,7 +57,7 @@ paths:
           description: The OpenAPI document.
           content:
             application/yaml:
-              schema: { type: string }
+              schema: { type: object }
   /v1/topics/{topic}/messages:
     parameters:
       - $ref: "#/components/parameters/Topic"
@@ -66,19 +66,20 @@ paths:
       operationId: sendMessages
       summary: Send one message, a batch, or a raw body (SEND_MESSAGE_V2 / SEND_BATCH_MESSAGE).
       description: |
-        With `Content-Type: application/json` the body is one `OutgoingMessage`, an array of them, or
-        `{"messages": [...]}` (a batch, stored as consecutive offsets of one queue). Any other content type sends
-        the body bytes as is, described by the query parameters, so `curl --data-binary @file` works.
-        Messages with the same `shardingKey` go to the same queue (Java `hashCode % writeQueueNums`).
+        With `Content-Type: application/json` the body is one `OutgoingMessage`, an array of `BatchMessage`s, or
+        `{"messages": [...], "shardingKey": "..."}` (a batch, stored as consecutive offsets of one queue). Any other
+        content type sends the body bytes as is, described by the query parameters, so `curl --data-binary @file`
+        works. Messages with the same `shardingKey` go to the same queue (Java `hashCode % writeQueueNums`).
+        Batches hold at most 256 messages (the default `maxBatchSize`; more gives 413 `batch_too_large`).
       parameters:
-        - { name: tags, in: query, description: Raw bodies only. Tag of the message., schema: { type: string } }
+        - { name: tags, in: query, description: Raw bodies only. Tag of the message., schema: { $ref: "#/components/schemas/PropertyText" } }
         - name: keys
           in: query
           description: Raw bodies only. Keys (repeat the parameter or separate with spaces).
-          schema: { type: array, items: { type: string } }
+          schema: { type: array, items: { $ref: "#/components/schemas/PropertyText" } }
           style: form
           explode: true
-        - { name: shardingKey, in: query, description: Raw bodies only., schema: { type: string } }
+        - { name: shardingKey, in: query, description: Raw bodies only., schema: { $ref: "#/components/schemas/PropertyText" } }
         - { name: delayLevel, in: query, description: Raw bodies only. 1..18., schema: { type: integer, minimum: 1, maximum: 18 } }
       requestBody:
         required: true
@@ -88,17 +89,23 @@ paths:
               oneOf:
                 - $ref: "#/components/schemas/OutgoingMessage"
                 - type: array
-                  items: { $ref: "#/components/schemas/OutgoingMessage" }
+                  minItems: 1
+                  maxItems: 256
+                  items: { $ref: "#/components/schemas/BatchMessage" }
                 - type: object
                   required: [messages]
+                  additionalProperties: false
                   properties:
                     messages:
                       type: array
-                      items: { $ref: "#/components/schemas/OutgoingMessage" }
+                      minItems: 1
+                      maxItems: 256
+                      items: { $ref: "#/components/schemas/BatchMessage" }
+                    shardingKey: { $ref: "#/components/schemas/PropertyText" }
           application/octet-stream:
-            schema: { type: string, format: binary }
+            schema: { type: string, format: binary, minLength: 1 }
           text/plain:
-            schema: { type: string }
+            schema: { type: string, minLength: 1 }
       responses:
         "200":
           description: Stored.
@@ -118,10 +125,10 @@ paths:
       operationId: queryMessagesByKey
       summary: Messages whose keys contain `key` (QUERY_MESSAGE), newest first.
       parameters:
-        - { name: key, in: query, required: true, schema: { type: string } }
+        - { name: key, in: query, required: true, schema: { type: string, minLength: 1 } }
         - { name: maxCount, in: query, schema: { type: integer, minimum: 1, maximum: 1024, default: 32 } }
-        - { name: begin, in: query, description: Earliest store time (ms)., schema: { type: integer, format: int64 } }
-        - { name: end, in: query, description: Latest store time (ms)., schema: { type: integer, format: int64 } }
+        - { name: begin, in: query, description: Earliest store time (ms)., schema: { type: integer, format: int64, minimum: 0 } }
+        - { name: end, in: query, description: Latest store time (ms)., schema: { type: integer, format: int64, minimum: 0 } }
         - $ref: "#/components/parameters/BodyEncoding"
       responses:
         "200":
@@ -151,7 +158,7 @@ paths:
         - { name: offset, in: query, schema: { type: integer, format: int64, minimum: 0, default: 0 } }
         - { name: maxCount, in: query, schema: { type: integer, minimum: 1, maximum: 1024, default: 32 } }
         - { name: tag, in: query, description: "Tag expression (`TagA || TagB`); default `*`.", schema: { type: string } }
-        - { name: group, in: query, description: Consumer group; default is the gateway's configured one., schema: { type: string } }
+        - { name: group, in: query, description: Consumer group; default is the gateway's configured one., schema: { $ref: "#/components/schemas/GroupName" } }
         - $ref: "#/components/parameters/WaitMs"
         - $ref: "#/components/parameters/BodyEncoding"
       responses:
@@ -174,7 +181,7 @@ paths:
       summary: One message by offset message id (VIEW_MESSAGE_BY_ID), or by client id with `topic` (QUERY_MESSAGE).
       parameters:
         - { name: messageId, in: path, required: true, schema: { type: string } }
-        - { name: topic, in: query, description: Needed to look up client (UNIQ_KEY) ids., schema: { type: string } }
+        - { name: topic, in: query, description: Needed to look up client (UNIQ_KEY) ids., schema: { $ref: "#/components/schemas/TopicName" } }
         - $ref: "#/components/parameters/BodyEncoding"
       responses:
         "200":
@@ -196,10 +203,10 @@ paths:
       operationId: popMessages
       summary: Pop up to maxCount messages for a group (POP_MESSAGE); each comes with a receipt handle.
       parameters:
-        - { name: group, in: query, required: true, schema: { type: string } }
+        - { name: group, in: query, required: true, schema: { $ref: "#/components/schemas/GroupName" } }
         - { name: maxCount, in: query, schema: { type: integer, minimum: 1, maximum: 32, default: 1 } }
         - { name: invisibleTimeMs, in: query, schema: { type: integer, minimum: 1000, maximum: 43200000, default: 60000 } }
-        - { name: queueId, in: query, description: "-1 (default) pops from any queue.", schema: { type: integer, default: -1 } }
+        - { name: queueId, in: query, description: "-1 (default) pops from any queue.", schema: { type: integer, minimum: -1, maximum: 2147483647, default: -1 } }
         - { name: tag, in: query, schema: { type: string } }
         - { name: initMode, in: query, description: Where a new group starts., schema: { type: string, enum: [min, max], default: min } }
         - $ref: "#/components/parameters/WaitMs"
@@ -228,9 +235,13 @@ paths:
           application/json:
             schema:
               type: object
+              description: One handle, or an array of at most 256 (the default `maxBatchSize`).
+              oneOf:
+                - required: [receiptHandle]
+                - required: [receiptHandles]
               properties:
-                receiptHandle: { type: string }
-                receiptHandles: { type: array, items: { type: string } }
+                receiptHandle: { type: string, minLength: 1 }
+                receiptHandles: { type: array, minItems: 1, maxItems: 256, items: { type: string, minLength: 1 } }
       responses:
         "200":
           description: Acknowledged.
@@ -261,7 +272,7 @@ paths:
               type: object
               required: [receiptHandle, invisibleTimeMs]
               properties:
-                receiptHandle: { type: string }
+                receiptHandle: { type: string, minLength: 1 }
                 invisibleTimeMs: { type: integer, minimum: 1000, maximum: 43200000 }
       responses:
         "200":
@@ -342,7 +353,7 @@ paths:
               type: object
               required: [timestamp]
               properties:
-                timestamp: { type: integer, format: int64, description: ms since 1970 }
+                timestamp: { type: integer, format: int64, minimum: 0, description: ms since 1970 }
       responses:
         "200":
           description: The new offsets.
@@ -488,7 +499,7 @@ paths:
       operationId: describeConsumerGroup
       summary: Group config with lag per queue (GET_CONSUME_STATS).
       parameters:
-        - { name: topic, in: query, description: Only this topic., schema: { type: string } }
+        - { name: topic, in: query, description: Only this topic., schema: { $ref: "#/components/schemas/TopicName" } }
       responses:
         "200":
           description: The group.
@@ -580,23 +591,25 @@ components:
       in: path
       required: true
       description: "1..127 characters of [%|a-zA-Z0-9_-] (255 for %RETRY%/%DLQ% topics; send % as %25)."
-      schema: { type: string }
+      schema: { $ref: "#/components/schemas/TopicName" }
     Group:
       name: group
       in: path
       required: true
       description: "1..255 characters of [%|a-zA-Z0-9_-]."
-      schema: { type: string }
+      schema: { $ref: "#/components/schemas/GroupName" }
     QueueId:
       name: queueId
       in: path
       required: true
-      schema: { type: integer, minimum: 0 }
+      schema: { type: integer, minimum: 0, maximum: 2147483647 }
     WaitMs:
       name: waitMs
       in: query
-      description: Long-poll up to this many ms for messages; above the configured maximum gives 400 wait_too_long.
-      schema: { type: integer, minimum: 0, default: 0 }
+      description: |
+        Long-poll up to this many ms for messages; above the configured `maxWait` (30000 ms by default, the
+        maximum given here) gives 400 wait_too_long.
+      schema: { type: integer, minimum: 0, maximum: 30000, default: 0 }
     BodyEncoding:
       name: bodyEncoding
       in: query
@@ -614,7 +627,7 @@ components:
         application/problem+json:
           schema: { $ref: "#/components/schemas/Problem" }
     NotFound:
-      description: Unknown topic, group, message, offset or endpoint.
+      description: Unknown topic, queue, group, message, offset or endpoint.
       content:
         application/problem+json:
           schema: { $ref: "#/components/schemas/Problem" }
@@ -652,6 +665,21 @@ components:
         application/problem+json:
           schema: { $ref: "#/components/schemas/Problem" }
   schemas:
+    TopicName:
+      description: RocketMQ's TopicValidator; up to 127 characters, 255 for retry and dead-letter topics.
+      type: string
+      pattern: "^([%|a-zA-Z0-9_-]{1,127}|%RETRY%[%|a-zA-Z0-9_-]{0,248}|%DLQ%[%|a-zA-Z0-9_-]{0,250})$"
+      minLength: 1
+      maxLength: 255
+    GroupName:
+      type: string
+      pattern: "^[%|a-zA-Z0-9_-]+$"
+      minLength: 1
+      maxLength: 255
+    PropertyText:
+      description: Text stored in a message property; U+0001 and U+0002 separate properties, so they are refused.
+      type: string
+      pattern: "^[^\\x01\\x02]*$"
     Problem:
       type: object
       required: [type, title, status, detail, code]
@@ -683,6 +711,7 @@ components:
         - consumer_group_not_found
         - message_not_found
         - offset_not_found
+        - queue_not_found
         - method_not_allowed
         - receipt_handle_expired
         - illegal_operation
@@ -705,19 +734,53 @@ components:
       required: [body]
       additionalProperties: false
       properties:
-        body: { type: string }
+        body: { type: string, minLength: 1 }
         bodyEncoding: { type: string, enum: [utf8, base64], default: utf8 }
-        tags: { type: string }
-        keys:
-          oneOf:
-            - { type: string, description: Space-separated keys. }
-            - { type: array, items: { type: string } }
-        properties:
-          type: object
-          description: User properties; system names (KEYS, TAGS, UNIQ_KEY, DELAY, ...) are refused.
-          additionalProperties: { type: [string, number, boolean] }
-        shardingKey: { type: string, description: Same key -> same queue. }
-        delayLevel: { type: integer, minimum: 1, maximum: 18, description: "RocketMQ delay level (1s 5s 10s 30s 1m ... 2h); not in batches." }
+        tags: { $ref: "#/components/schemas/PropertyText" }
+        keys: { $ref: "#/components/schemas/MessageKeys" }
+        properties: { $ref: "#/components/schemas/UserProperties" }
+        shardingKey: { $ref: "#/components/schemas/PropertyText", description: Same key -> same queue. }
+        delayLevel: { type: integer, minimum: 1, maximum: 18, description: "RocketMQ delay level (1s 5s 10s 30s 1m ... 2h)." }
+      if: { required: [bodyEncoding], properties: { bodyEncoding: { const: base64 } } }
+      then: { properties: { body: { $ref: "#/components/schemas/Base64Body" } } }
+    BatchMessage:
+      description: A message of a batch; the batch has one queue, so no `shardingKey` (give the batch one) and no `delayLevel`.
+      type: object
+      required: [body]
+      additionalProperties: false
+      properties:
+        body: { type: string, minLength: 1 }
+        bodyEncoding: { type: string, enum: [utf8, base64], default: utf8 }
+        tags: { $ref: "#/components/schemas/PropertyText" }
+        keys: { $ref: "#/components/schemas/MessageKeys" }
+        properties: { $ref: "#/components/schemas/UserProperties" }
+      if: { required: [bodyEncoding], properties: { bodyEncoding: { const: base64 } } }
+      then: { properties: { body: { $ref: "#/components/schemas/Base64Body" } } }
+    Base64Body:
+      description: Base64 in either alphabet (RFC 4648 sections 4 and 5), padding optional, no whitespace.
+      type: string
+      minLength: 2
+      pattern: "^([A-Za-z0-9+/_-]{4})*([A-Za-z0-9+/_-]{2}(==)?|[A-Za-z0-9+/_-]{3}=?)?$"
+    MessageKeys:
+      oneOf:
+        - { $ref: "#/components/schemas/PropertyText", description: Space-separated keys. }
+        - { type: array, items: { $ref: "#/components/schemas/PropertyText" } }
+    UserProperties:
+      type: object
+      description: User properties; system names (KEYS, TAGS, UNIQ_KEY, DELAY, ...) are refused.
+      propertyNames:
+        minLength: 1
+        pattern: "^[^\\x01\\x02]*$"
+        not:
+          enum: [KEYS, TAGS, WAIT, DELAY, RETRY_TOPIC, REAL_TOPIC, REAL_QID, TRAN_MSG, PGROUP, MIN_OFFSET, MAX_OFFSET,
+                 UNIQ_KEY, MAX_RECONSUME_TIMES, RECONSUME_TIME, CONSUME_START_TIME, ORIGIN_MESSAGE_ID, MSG_REGION,
+                 TRACE_ON, CLUSTER, __transactionId__, POP_CK, 1ST_POP_TIME, INNER_NUM, INNER_BASE, __SHARDINGKEY,
+                 TIMER_DELIVER_MS, TIMER_DELAY_SEC, TIMER_DELAY_MS]
+      additionalProperties:
+        oneOf:
+          - { type: string, minLength: 1, pattern: "^[^\\x01\\x02]*$" }
+          - { type: number }
+          - { type: boolean }
     SendResult:
       type: object
       properties:

@@ -66,9 +66,14 @@ import Testing
             let sender = try HTTPTestClient(port: port)
             let first = try await sender.request("POST", "/v1/topics/PollTopic/messages", json: #"{"body":"one","shardingKey":"k"}"#)
             #expect(first.status != 200 || first.json?["queueId"] != nil)
-            // Without a name server route the sharding key cannot pick a queue: a clear 501, not a hang.
-            #expect(first.status == 501)
+            // The sharding key picks a queue from the broker's topic table; before the first send creates the
+            // topic there is none: a clear 404, not a hang.
+            #expect(first.status == 404)
+            #expect(first.json?["code"]?.stringValue == "topic_not_found")
             let created = try await sender.request("POST", "/v1/topics/PollTopic/messages", json: #"{"body":"one"}"#)
+            let sharded = try await sender.request("POST", "/v1/topics/PollTopic/messages",
+                                                   json: #"{"body":"one","shardingKey":"k"}"#)
+            #expect(sharded.status == 200, "\(sharded.text)")
             let queueId = try #require(created.json?["queueId"]?.int64Value)
             let next = try #require(created.json?["queueOffset"]?.int64Value) + 1
             let poller = try HTTPTestClient(port: port)

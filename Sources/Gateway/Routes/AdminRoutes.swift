@@ -62,11 +62,13 @@ enum AdminRoutes {
         let read = try integer(body, "readQueueNums", default: 8, range: 1...1024)
         let write = try integer(body, "writeQueueNums", default: read, range: 1...1024)
         let perm = try integer(body, "perm", default: 6, range: 0...7)
-        let order = body["order"]?.boolValue ?? false
+        let order = try RequestFields.bool(body, "order", default: false)
         _ = try await call.invokeExpectingSuccess(.updateAndCreateTopic, extFields: [
             "topic": topic, "defaultTopic": "TBW102", "readQueueNums": String(read), "writeQueueNums": String(write),
             "perm": String(perm), "topicFilterType": "SINGLE_TAG", "topicSysFlag": "0", "order": String(order),
         ])
+        await TopicQueues.awaitRoute(topic, counts: .init(readQueueNums: Int(read), writeQueueNums: Int(write)),
+                                     call: call)
         return try call.json { writer in
             writer.beginObject()
             writer.field("name", topic)
@@ -164,10 +166,6 @@ enum AdminRoutes {
 
     static func integer(_ body: JSONValue, _ name: String, default defaultValue: Int64,
                         range: ClosedRange<Int64>) throws(GatewayProblem) -> Int64 {
-        guard let value = body[name] else { return defaultValue }
-        guard let number = value.int64Value, range.contains(number) else {
-            throw GatewayProblem(.invalidParameter, "\(name) is an integer in \(range)")
-        }
-        return number
+        try RequestFields.integer(body, name, default: defaultValue, range: range)
     }
 }

@@ -58,9 +58,9 @@ enum GroupRoutes {
         let group = try call.group()
         let body = try call.jsonObject(optional: true)
         let retryMaxTimes = try AdminRoutes.integer(body, "maxReconsumeTimes", default: 16, range: 0...1000)
-        let consumeEnable = body["consumeEnable"]?.boolValue ?? true
-        let broadcast = body["consumeBroadcastEnable"]?.boolValue ?? true
-        let fromMin = body["consumeFromMinEnable"]?.boolValue ?? true
+        let consumeEnable = try RequestFields.bool(body, "consumeEnable", default: true)
+        let broadcast = try RequestFields.bool(body, "consumeBroadcastEnable", default: true)
+        let fromMin = try RequestFields.bool(body, "consumeFromMinEnable", default: true)
         let config = JSONValue.object([
             ("brokerId", .number("0")), ("consumeBroadcastEnable", .bool(broadcast)),
             ("consumeEnable", .bool(consumeEnable)), ("consumeFromMinEnable", .bool(fromMin)),

@@ -23,9 +23,7 @@ enum OffsetRoutes {
     @Sendable static func commit(_ call: GatewayCall) async throws -> HTTPResponse {
         let (group, topic, queueId) = try target(call)
         let body = try call.jsonObject()
-        guard let offset = body["offset"]?.int64Value, offset >= 0 else {
-            throw GatewayProblem(.invalidParameter, "offset is a non-negative integer")
-        }
+        let offset = try RequestFields.integer(body, "offset", range: 0...Int64.max)
         _ = try await call.invokeExpectingSuccess(.updateConsumerOffset, extFields: [
             "consumerGroup": group, "topic": topic, "queueId": String(queueId), "commitOffset": String(offset),
         ])
@@ -37,9 +35,7 @@ enum OffsetRoutes {
         let group = try call.group()
         let topic = try call.topic()
         let body = try call.jsonObject()
-        guard let timestamp = body["timestamp"]?.int64Value, timestamp >= 0 else {
-            throw GatewayProblem(.invalidParameter, "timestamp is a non-negative integer (ms since 1970)")
-        }
+        let timestamp = try RequestFields.integer(body, "timestamp", range: 0...Int64.max)
         let counts = try await TopicQueues.counts(topic, call: call)
         var offsets: [(Int, Int64)] = []
         for queueId in 0..<counts.readQueueNums {

@@ -29,6 +29,8 @@ enum PopRoutes {
         ])
         let code = ResponseCode(rawValue: response.code)
         guard code == .success || code == .pullNotFound || code == .pollingTimeout || code == .noMessage else {
+            // RocketMQ answers SYSTEM_ERROR for a queue the topic does not have.
+            if queueId >= 0 { try await TopicQueues.requireQueue(Int(queueId), of: topic, call: call) }
             throw GatewayProblem.from(response, request: .popMessage)
         }
         let messages = code == .success ? try MessageRendering.decodeRecords(response.body) : []
@@ -77,9 +79,20 @@ enum PopRoutes {
     @Sendable static func ack(_ call: GatewayCall) async throws -> HTTPResponse {
         let body = try call.jsonObject()
         var encoded: [String] = []
-        if let single = body["receiptHandle"]?.stringValue { encoded.append(single) }
-        if let many = body["receiptHandles"]?.arrayValue {
-            for item in many {
+        if body["receiptHandle"] != nil, body["receiptHandles"] != nil {
+            throw GatewayProblem(.invalidParameter, "give receiptHandle or receiptHandles, not both")
+        }
+        if let single = body["receiptHandle"] {
+            guard let text = single.stringValue else {
+                throw GatewayProblem(.invalidParameter, "receiptHandle is a string")
+            }
+            encoded.append(text)
+        }
+        if let many = body["receiptHandles"] {
+            guard let items = many.arrayValue, !items.isEmpty else {
+                throw GatewayProblem(.invalidParameter, "receiptHandles is a non-empty array of strings")
+            }
+            for item in items {
                 guard let text = item.stringValue else {
                     throw GatewayProblem(.invalidParameter, "receiptHandles holds strings")
                 }
@@ -120,10 +133,7 @@ enum PopRoutes {
         guard let text = body["receiptHandle"]?.stringValue else {
             throw GatewayProblem(.invalidParameter, "receiptHandle is required")
         }
-        guard let invisibleTime = body["invisibleTimeMs"]?.int64Value, (1_000...43_200_000).contains(invisibleTime)
-        else {
-            throw GatewayProblem(.invalidParameter, "invisibleTimeMs is an integer from 1000 to 43200000")
-        }
+        let invisibleTime = try RequestFields.integer(body, "invisibleTimeMs", range: 1_000...43_200_000)
         let handle = try ReceiptHandle(encoded: text)
         let response = try await call.invoke(.changeMessageInvisibleTime, extFields: [
             "consumerGroup": handle.group, "topic": handle.realTopic, "queueId": String(handle.queueId),

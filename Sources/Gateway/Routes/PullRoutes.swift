@@ -28,7 +28,9 @@ enum PullRoutes {
         case .pullNotFound: status = "NO_NEW_MESSAGE"
         case .pullRetryImmediately: status = "NO_MATCHED_MESSAGE"
         case .pullOffsetMoved: status = "OFFSET_ILLEGAL"
-        default: throw GatewayProblem.from(response, request: .pullMessage)
+        default:
+            try await TopicQueues.requireQueue(Int(queueId), of: topic, call: call)
+            throw GatewayProblem.from(response, request: .pullMessage)
         }
         let messages = status == "FOUND" ? try MessageRendering.decodeRecords(response.body) : []
         call.backend.metrics.recordMessages(returned: messages.count)

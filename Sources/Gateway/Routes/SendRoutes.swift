@@ -47,20 +47,19 @@ enum SendRoutes {
         let topic = try call.topic()
         let (messages, isBatch) = try parseMessages(call)
         guard !messages.isEmpty else { throw GatewayProblem(.invalidParameter, "the batch is empty") }
+        // The broker would answer MESSAGE_ILLEGAL; the request is well formed, the topic just does not allow it.
+        if isBatch, topic.hasPrefix("%RETRY%") {
+            throw GatewayProblem(.noPermission, "batches cannot be sent to retry topic \(topic)")
+        }
         guard messages.count <= call.configuration.maxBatchSize else {
             throw GatewayProblem(.batchTooLarge,
                                  "\(messages.count) messages exceed the batch limit of \(call.configuration.maxBatchSize)")
         }
         var queueId: Int32 = -1
+        // Every message of a batch has the batch's sharding key (parseMessages), so the first one decides.
         if let shardingKey = messages[0].shardingKey {
-            guard messages.allSatisfy({ $0.shardingKey == shardingKey }) else {
-                throw GatewayProblem(.invalidParameter, "all messages of a batch must share one shardingKey")
-            }
             let queueCount = try await TopicQueues.writeQueueCount(topic, call: call)
             queueId = Int32(Int(javaHashCode(shardingKey).magnitude) % max(1, queueCount))
-        }
-        if isBatch, messages.contains(where: { $0.delayLevel != nil }) {
-            throw GatewayProblem(.invalidParameter, "batches cannot carry delayLevel")
         }
         var extFields: [String: String] = [
             "a": call.configuration.producerGroup, "b": topic, "c": "TBW102", "d": "4", "e": String(queueId),
@@ -120,52 +119,90 @@ enum SendRoutes {
         writer.field("queueOffset", queueOffset)
     }
 
-    /// JSON (`application/json` or `+json`) is a message object, an array of them, or `{"messages": [...]}`;
-    /// any other content type is one raw message described by query parameters.
+    /// JSON (`application/json` or `+json`) is a message object, an array of them, or
+    /// `{"messages": [...], "shardingKey": "..."}`; any other content type is one raw message described by query
+    /// parameters. A batch is stored in one queue, so its sharding key belongs to the batch, not to its messages.
     static func parseMessages(_ call: GatewayCall) throws(GatewayProblem) -> ([OutgoingMessage], Bool) {
         let mediaType = call.request.mediaType ?? "application/octet-stream"
+        // The query parameters describe raw bodies only, but are checked either way: a request is refused when any
+        // documented parameter is invalid.
+        let described = try rawMessage(call)
         guard mediaType == "application/json" || mediaType.hasSuffix("+json") else {
-            return ([try rawMessage(call)], false)
+            guard !call.request.body.isEmpty else {
+                throw GatewayProblem(.invalidParameter, "the message body is empty")
+            }
+            return ([described], false)
         }
         let json = try call.jsonBody()
-        if case .array(let items) = json { return (try items.map(parseMessage), true) }
-        if let items = json["messages"]?.arrayValue, json.objectValue?.count == 1 {
-            return (try items.map(parseMessage), true)
+        if case .array(let items) = json { return (try batch(items, shardingKey: nil), true) }
+        if let members = json.objectValue, members.contains(where: { $0.0 == "messages" }) {
+            if let unknown = members.first(where: { $0.0 != "messages" && $0.0 != "shardingKey" }) {
+                throw GatewayProblem(.invalidParameter, "unknown batch field \"\(unknown.0)\"")
+            }
+            guard let items = json["messages"]?.arrayValue else {
+                throw GatewayProblem(.invalidParameter, "\"messages\" is an array of messages")
+            }
+            return (try batch(items, shardingKey: try optionalString(json, "shardingKey")), true)
         }
-        return ([try parseMessage(json)], false)
+        return ([try parseMessage(json, inBatch: false)], false)
     }
 
+    private static func batch(_ items: [JSONValue], shardingKey: String?) throws(GatewayProblem)
+        -> [OutgoingMessage] {
+        var messages: [OutgoingMessage] = []
+        for item in items {
+            var message = try parseMessage(item, inBatch: true)
+            message.shardingKey = shardingKey
+            messages.append(message)
+        }
+        return messages
+    }
+
+    /// The request body as one message described by the query parameters.
     static func rawMessage(_ call: GatewayCall) throws(GatewayProblem) -> OutgoingMessage {
         let request = call.request
         var message = OutgoingMessage(body: request.body)
-        guard !request.body.isEmpty else { throw GatewayProblem(.invalidParameter, "the message body is empty") }
-        message.tags = request.queryValue("tags").flatMap { $0.isEmpty ? nil : $0 }
-        message.keys = request.queryValues("keys").flatMap { $0.split(separator: " ").map(String.init) }
-        message.shardingKey = request.queryValue("shardingKey").flatMap { $0.isEmpty ? nil : $0 }
+        message.tags = try request.queryValue("tags").flatMap { (text) throws(GatewayProblem) in
+            text.isEmpty ? nil : try RequestFields.propertyText(text, "tags")
+        }
+        for text in request.queryValues("keys") {
+            message.keys += try RequestFields.propertyText(text, "keys").split(separator: " ").map(String.init)
+        }
+        message.shardingKey = try request.queryValue("shardingKey").flatMap { (text) throws(GatewayProblem) in
+            text.isEmpty ? nil : try RequestFields.propertyText(text, "shardingKey")
+        }
         if request.queryValue("delayLevel") != nil {
             message.delayLevel = Int(try call.queryInt("delayLevel", range: 1...18))
         }
         for (name, value) in request.query where name.hasPrefix("property.") {
-            message.properties.append((try userPropertyName(String(name.dropFirst("property.".count))), value))
+            message.properties.append((try userPropertyName(String(name.dropFirst("property.".count))),
+                                       try RequestFields.propertyText(value, "property \(name)")))
         }
         return message
     }
 
-    static func parseMessage(_ json: JSONValue) throws(GatewayProblem) -> OutgoingMessage {
+    /// One message object; in a batch, `shardingKey` and `delayLevel` are refused (the batch has one queue and
+    /// RocketMQ batches cannot be delayed).
+    static func parseMessage(_ json: JSONValue, inBatch: Bool) throws(GatewayProblem) -> OutgoingMessage {
         guard let members = json.objectValue else {
             throw GatewayProblem(.invalidParameter, "a message must be a JSON object")
         }
         if let unknown = members.first(where: { !messageFields.contains($0.0) }) {
             throw GatewayProblem(.invalidParameter, "unknown message field \"\(unknown.0)\"")
         }
+        if inBatch, let field = members.first(where: { $0.0 == "shardingKey" || $0.0 == "delayLevel" })?.0 {
+            let hint = field == "shardingKey" ? "; give the batch one: {\"messages\": [...], \"shardingKey\": ...}" : ""
+            throw GatewayProblem(.invalidParameter, "messages of a batch cannot carry \"\(field)\"\(hint)")
+        }
         guard let text = json["body"]?.stringValue else {
             throw GatewayProblem(.invalidParameter, "a message needs a string \"body\"")
         }
         var message = OutgoingMessage(body: [])
-        switch json["bodyEncoding"]?.stringValue ?? "utf8" {
+        let encoding = json["bodyEncoding"] == nil ? "utf8" : json["bodyEncoding"]?.stringValue
+        switch encoding {
         case "utf8": message.body = Array(text.utf8)
         case "base64":
-            guard let bytes = Base64.decode(text) else {
+            guard Base64.isWellFormed(text), let bytes = Base64.decode(text) else {
                 throw GatewayProblem(.invalidEncoding, "\"body\" is not valid base64")
             }
             message.body = bytes
@@ -176,16 +213,18 @@ enum SendRoutes {
         message.tags = try optionalString(json, "tags")
         if let keys = json["keys"] {
             if let single = keys.stringValue {
-                message.keys = single.split(separator: " ").map(String.init)
+                message.keys = try RequestFields.propertyText(single, "keys").split(separator: " ").map(String.init)
             } else if let array = keys.arrayValue, array.allSatisfy({ $0.stringValue != nil }) {
-                message.keys = array.compactMap(\.stringValue)
+                for key in array.compactMap(\.stringValue) {
+                    message.keys.append(try RequestFields.propertyText(key, "keys"))
+                }
             } else {
                 throw GatewayProblem(.invalidParameter, "\"keys\" is a string or an array of strings")
             }
         }
         message.shardingKey = try optionalString(json, "shardingKey")
         if let level = json["delayLevel"] {
-            guard let value = level.int64Value, (1...18).contains(value) else {
+            guard let value = level.exactInteger, (1...18).contains(value) else {
                 throw GatewayProblem(.invalidParameter, "\"delayLevel\" is an integer from 1 to 18")
             }
             message.delayLevel = Int(value)
@@ -198,7 +237,7 @@ enum SendRoutes {
                 guard let text = value.scalarText, !text.isEmpty else {
                     throw GatewayProblem(.invalidParameter, "property \"\(name)\" needs a non-empty scalar value")
                 }
-                message.properties.append((try userPropertyName(name), text))
+                message.properties.append((try userPropertyName(name), try RequestFields.propertyText(text, name)))
             }
         }
         return message
@@ -209,7 +248,7 @@ enum SendRoutes {
         guard let text = value.stringValue else {
             throw GatewayProblem(.invalidParameter, "\"\(name)\" must be a string")
         }
-        return text.isEmpty ? nil : text
+        return text.isEmpty ? nil : try RequestFields.propertyText(text, name)
     }
 
     private static func userPropertyName(_ name: String) throws(GatewayProblem) -> String {

@@ -55,6 +55,18 @@ enum Base64 {
         return output
     }
 
+    /// Whether `text` is base64 in the form `openapi/openapi.yaml` gives message bodies: either alphabet, at least
+    /// two characters, no whitespace, and padding (optional) only to a multiple of four characters.
+    static func isWellFormed(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        let padding = bytes.reversed().prefix { $0 == UInt8(ascii: "=") }.count
+        let digits = bytes.dropLast(padding)
+        guard padding <= 2, digits.count >= 2, digits.count % 4 != 1, digits.allSatisfy({ sextet($0) != nil }) else {
+            return false
+        }
+        return padding == 0 || (digits.count + padding) % 4 == 0
+    }
+
     private static func sextet(_ byte: UInt8) -> UInt8? {
         switch byte {
         case UInt8(ascii: "A")...UInt8(ascii: "Z"): byte - UInt8(ascii: "A")
