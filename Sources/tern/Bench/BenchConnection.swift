@@ -13,7 +13,7 @@ struct BenchRemotingOptions: ParsableArguments {
     var broker: String?
 
     @Option(name: .long, help: "Topic.")
-    var topic: String = "BenchmarkTest"
+    var topic: String = "TernBench"
 
     @Option(name: .long, help: "Queues of the topic when the benchmark creates it (or when --broker is used).")
     var queues: Int = 8

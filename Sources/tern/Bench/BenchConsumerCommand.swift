@@ -30,6 +30,9 @@ struct BenchConsumerCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Keep pulling after the queues are drained (until --seconds or --count).")
     var follow = false
 
+    @Option(name: .customLong("idle-ms"), help: "Without --follow, a queue is drained after finding nothing this long.")
+    var idleMilliseconds: Int = 300
+
     func validate() throws {
         try options.validateBounds()
         guard maxMessages > 0, connections > 0, pullsPerQueue == 1 else {
@@ -48,10 +51,18 @@ struct BenchConsumerCommand: AsyncParsableCommand {
             let stats = BenchStats(shards: connections)
             let engine = ConsumerEngine(
                 clients: pool.brokers, stats: stats, topic: options.topic, group: group, queues: target.readQueues,
-                maxMessages: maxMessages, fromOffset: fromOffset, follow: follow, limit: options.count,
+                maxMessages: maxMessages, fromOffset: fromOffset, follow: follow,
+                idleNanoseconds: UInt64(idleMilliseconds) * 1_000_000, limit: options.count,
                 deadline: options.deadlineNanoseconds)
+            let started = BenchClock.now()
             engine.start()
             await BenchReporter.run(stats, line: Self.line, summary: Self.summary)
+            if !follow, let last = engine.lastMessageTime {
+                let seconds = Double(last - started) / 1e9
+                BenchOutput.line("[drain] \(engine.consumedCount) msgs in \(String(format: "%.2f", seconds)) s "
+                                 + "(start to last message) | Consume TPS: "
+                                 + "\(Int(Double(engine.consumedCount) / seconds)) msgs/s")
+            }
         } catch {
             await pool.close()
             throw error
@@ -84,13 +95,16 @@ final class ConsumerEngine: Sendable {
     private let maxMessages: Int
     private let fromOffset: Int64
     private let follow: Bool
+    private let idleNanoseconds: UInt64
+    private let lastMessage = Atomic<UInt64>(0)
     private let limit: Int?
     private let deadline: UInt64?
     private let consumed = Atomic<Int>(0)
     private static let timeout = TimeAmount.seconds(30)
 
     init(clients: [RemotingClient], stats: BenchStats, topic: String, group: String, queues: Int, maxMessages: Int,
-         fromOffset: Int64, follow: Bool, limit: Int?, deadline: UInt64?) {
+         fromOffset: Int64, follow: Bool, idleNanoseconds: UInt64, limit: Int?, deadline: UInt64?) {
+        self.idleNanoseconds = idleNanoseconds
         self.clients = clients
         self.stats = stats
         self.topic = topic
@@ -103,14 +117,24 @@ final class ConsumerEngine: Sendable {
         self.deadline = deadline
     }
 
+    /// When the last message arrived (monotonic nanoseconds); nil if none did.
+    var lastMessageTime: UInt64? {
+        let value = lastMessage.load(ordering: .relaxed)
+        return value == 0 ? nil : value
+    }
+
+    var consumedCount: Int { consumed.load(ordering: .relaxed) }
+
     func start() {
         for _ in 0..<queues { stats.loopStarted() }
         for queue in 0..<queues {
-            clients[queue % clients.count].connection.eventLoop.execute { self.pull(queue, offset: self.fromOffset) }
+            clients[queue % clients.count].connection.eventLoop.execute {
+                self.pull(queue, offset: self.fromOffset, idleSince: nil)
+            }
         }
     }
 
-    private func pull(_ queue: Int, offset: Int64) {
+    private func pull(_ queue: Int, offset: Int64, idleSince: UInt64?) {
         if let deadline, BenchClock.now() >= deadline { return stats.loopEnded() }
         if let limit, consumed.load(ordering: .relaxed) >= limit { return stats.loopEnded() }
         let client = clients[queue % clients.count]
@@ -145,15 +169,23 @@ final class ConsumerEngine: Sendable {
                     interval.failures += 1
                 }
             }
-            self.consumed.wrappingAdd(messages, ordering: .relaxed)
+            let now = BenchClock.now()
+            if messages > 0 {
+                self.consumed.wrappingAdd(messages, ordering: .relaxed)
+                self.lastMessage.store(now, ordering: .relaxed)
+            }
             if messages == 0 && response.code != ResponseCode.pullOffsetMoved.rawValue
                 && response.code != ResponseCode.pullRetryImmediately.rawValue
             {
-                guard self.follow else { return self.stats.loopEnded() }
-                client.connection.eventLoop.scheduleTask(in: .milliseconds(5)) { self.pull(queue, offset: next) }
+                // Nothing yet: the queue may be drained, or the dispatcher may still be behind the commit log.
+                let since = idleSince ?? now
+                guard self.follow || now - since < self.idleNanoseconds else { return self.stats.loopEnded() }
+                client.connection.eventLoop.scheduleTask(in: .milliseconds(5)) {
+                    self.pull(queue, offset: next, idleSince: since)
+                }
                 return
             }
-            self.pull(queue, offset: next)
+            self.pull(queue, offset: next, idleSince: nil)
         }
     }
 

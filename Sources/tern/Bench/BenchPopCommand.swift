@@ -15,7 +15,7 @@ struct BenchPopCommand: AsyncParsableCommand {
     var http: String = "127.0.0.1:8080"
 
     @Option(name: .long, help: "Topic.")
-    var topic: String = "BenchmarkTest"
+    var topic: String = "TernBench"
 
     @Option(name: .long, help: "Consumer group.")
     var group: String = "benchmark_pop"
