@@ -21,7 +21,7 @@ machine
 
 run() {
     echo "\$ tern $*"
-    "$TERN" "$@" | grep -E '^(producer|consumer|\[summary\])' || true
+    "$TERN" "$@" | grep -E '^(producer|consumer|\[(summary|drain|codes)\])' || true
 }
 
 echo "== start-up and idle memory (empty store, 3 starts)"
@@ -42,6 +42,13 @@ run bench producer --namesrv "$NAMESRV" --topic BenchBatch --threads 64 --size 1
 run bench producer --namesrv "$NAMESRV" --topic BenchAsync --threads 64 --size 1024 --async --inflight 8 \
     --seconds "$S"
 run bench producer --namesrv "$NAMESRV" --topic BenchRate --threads 64 --size 1024 --rate 20000 --seconds "$S"
+# Drain measures pulls, not the dispatcher: wait until the consume queues have caught up with the commit log.
+for _ in $(seq 1 600); do
+    behind=$(curl -s "http://$HTTP/metrics" | awk '/^tern_store_dispatch_behind_bytes/ {printf "%d", $2}')
+    [ "${behind:-1}" = 0 ] && break
+    sleep 0.1
+done
+echo "dispatch behind before draining: ${behind:-?} bytes"
 run bench consumer --namesrv "$NAMESRV" --topic BenchBatch --connections 2
 run bench consumer --namesrv "$NAMESRV" --topic BenchSync --connections 2
 echo "broker VmRSS after the async cases: $(rss_kb "$TERN_PID") kB"

@@ -57,6 +57,7 @@ struct BenchConsumerCommand: AsyncParsableCommand {
             let started = BenchClock.now()
             engine.start()
             await BenchReporter.run(stats, line: Self.line, summary: Self.summary)
+            BenchOutput.line("[codes] \(engine.responseCodes)")
             if !follow, let last = engine.lastMessageTime {
                 let seconds = Double(last - started) / 1e9
                 BenchOutput.line("[drain] \(engine.consumedCount) msgs in \(String(format: "%.2f", seconds)) s "
@@ -97,6 +98,14 @@ final class ConsumerEngine: Sendable {
     private let follow: Bool
     private let idleNanoseconds: UInt64
     private let lastMessage = Atomic<UInt64>(0)
+    private let codes = Mutex<[Int32: Int]>([:])
+
+    /// How many pulls ended with each response code, e.g. `0 (SUCCESS) x 120, 19 (PULL_NOT_FOUND) x 8`.
+    var responseCodes: String {
+        codes.withLock { $0 }.sorted { $0.key < $1.key }
+            .map { "\($0.key) (\(ResponseCode(rawValue: $0.key).description)) x \($0.value)" }
+            .joined(separator: ", ")
+    }
     private let limit: Int?
     private let deadline: UInt64?
     private let consumed = Atomic<Int>(0)
@@ -169,6 +178,7 @@ final class ConsumerEngine: Sendable {
                     interval.failures += 1
                 }
             }
+            self.codes.withLock { $0[response.code, default: 0] += 1 }
             let now = BenchClock.now()
             if messages > 0 {
                 self.consumed.wrappingAdd(messages, ordering: .relaxed)
