@@ -80,4 +80,4 @@ echo "\$ tern bench pop --http $HTTP --topic HttpBench --max-count 32 --connecti
 "$TERN" bench pop --http "$HTTP" --topic HttpBench --group HttpBenchPop --max-count 32 --connections 8 \
     --seconds "$((SECONDS_PER_CASE * 2))" | grep -E '^(pop|\[summary\])'
 stop_tern
-rm -rf "$DIR"
+rm -rf "$DIR"; rm -f "$DIR"/*.conf

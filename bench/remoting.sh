@@ -18,6 +18,7 @@ DIR=${DIR:-${TMPDIR:-/tmp}/tern-bench-remoting}
 mkdir -p "$DIR"
 trap 'stop_tern' EXIT
 machine
+disk "$DIR"; echo
 
 run() {
     echo "\$ tern $*"
@@ -59,4 +60,4 @@ start_tern "$DIR/sync" --flush-disk-type SYNC_FLUSH
 run bench producer --namesrv "$NAMESRV" --topic BenchSyncFlush --threads 64 --size 1024 --sync --seconds "$S"
 run bench producer --namesrv "$NAMESRV" --topic BenchSyncFlush --threads 128 --size 1024 --sync --seconds "$S"
 stop_tern
-rm -rf "$DIR"
+rm -rf "$DIR" "$DIR".conf

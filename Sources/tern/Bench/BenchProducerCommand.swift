@@ -68,6 +68,8 @@ struct BenchProducerCommand: AsyncParsableCommand {
                 pacingNanoseconds: rate.map { UInt64(Double(loops * batch) / Double($0) * 1e9) }, loops: loops)
             engine.start()
             await BenchReporter.run(stats, line: Self.line, summary: Self.summary)
+            let failures = engine.failureCodes
+            if !failures.isEmpty { BenchOutput.line("[failures] \(failures)") }
         } catch {
             await connections.close()
             throw error
@@ -111,6 +113,13 @@ final class ProducerEngine: Sendable {
     private let keySequence = Atomic<UInt64>(0)
     private let baseHeader: [String: String]
     private let startTime = Atomic<UInt64>(0)
+    private let failures = Mutex<[String: Int]>([:])
+
+    /// Failed requests by response code or error, e.g. `10 (FLUSH_DISK_TIMEOUT) x 3`.
+    var failureCodes: String {
+        failures.withLock { $0 }.sorted { $0.key < $1.key }.map { "\($0.key) x \($0.value)" }
+            .joined(separator: ", ")
+    }
     private static let timeout = TimeAmount.seconds(30)
 
     init(clients: [RemotingClient], stats: BenchStats, topic: String, queues: Int, bodySize: Int, batch: Int,
@@ -170,8 +179,12 @@ final class ProducerEngine: Sendable {
         client.send(request, timeout: Self.timeout).whenComplete { result in
             let micros = (BenchClock.now() - started) / 1000
             var succeeded = false
-            if case .success(let response) = result, response.code == ResponseCode.success.rawValue {
-                succeeded = true
+            switch result {
+            case .success(let response) where response.code == ResponseCode.success.rawValue: succeeded = true
+            case .success(let response):
+                let key = "\(response.code) (\(ResponseCode(rawValue: response.code).description))"
+                self.failures.withLock { $0[key, default: 0] += 1 }
+            case .failure(let error): self.failures.withLock { $0["\(error)", default: 0] += 1 }
             }
             self.stats.record(shard: loop % self.clients.count) { interval in
                 interval.requests += 1
