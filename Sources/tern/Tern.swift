@@ -10,6 +10,7 @@ struct Tern: AsyncParsableCommand {
         version: CoreVersion.name,
         subcommands: [
             StartCommand.self, NamesrvCommand.self, BrokerCommand.self, VersionCommand.self, AdminCommand.self,
+            BenchCommand.self, StoreAppendCommand.self,
         ],
         defaultSubcommand: StartCommand.self
     )
