@@ -208,3 +208,16 @@ def pull(consumer, queue, offset: int, max_num: int = 32, expression: str = "*")
                            int(result.minOffset), int(result.maxOffset), messages)
     finally:
         dll.ReleasePullResult(result)
+
+
+def wait_for_max_offset(consumer, queue, expected: int, deadline_seconds: float = 10.0) -> None:
+    """Waits until the broker reports `expected` messages in `queue`.
+
+    The broker builds consume queues asynchronously after acknowledging a send (as RocketMQ does), so a pull issued
+    within milliseconds of the last ack may not see it yet; real pull consumers simply pull again.
+    """
+    deadline = time.monotonic() + deadline_seconds
+    while time.monotonic() < deadline:
+        if pull(consumer, queue, 0, max_num=1).max_offset >= expected:
+            return
+        time.sleep(0.02)

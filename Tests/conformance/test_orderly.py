@@ -4,7 +4,7 @@ import pytest
 
 import clients
 from clients import (Collector, make_message, non_probe, shutdown, start_producer, start_push_consumer,
-                     start_pull_consumer, fetch_queues, pull, wait_until_consuming, eventually)
+                     start_pull_consumer, fetch_queues, pull, wait_for_max_offset, wait_until_consuming, eventually)
 
 KEYS = ["order-a", "order-b", "order-c"]
 PER_KEY = 6
@@ -59,6 +59,7 @@ def test_selector_argument_picks_the_queue(tern, names):
         queues = fetch_queues(consumer, names.topic)
         assert [q.queueId for q in queues] == [0, 1, 2, 3]
         for queue in queues:
+            wait_for_max_offset(consumer, queue, 2)
             outcome = pull(consumer, queue, 0)
             assert outcome.status == "FOUND"
             assert [m.body for m in outcome.messages] == [f"sel-{queue.queueId}".encode(),

@@ -2,7 +2,8 @@
 
 import pytest
 
-from clients import fetch_queues, make_message, pull, shutdown, start_producer, start_pull_consumer
+from clients import (fetch_queues, make_message, pull, shutdown, start_producer, start_pull_consumer,
+                     wait_for_max_offset)
 
 pytestmark = pytest.mark.v4
 
@@ -30,6 +31,7 @@ def test_pull_reads_exact_ranges_from_explicit_offsets(tern, names):
     try:
         queue = fetch_queues(consumer, names.topic)[QUEUE]
         assert queue.queueId == QUEUE and queue.topic.decode() == names.topic
+        wait_for_max_offset(consumer, queue, COUNT)
 
         middle = pull(consumer, queue, 3, max_num=4)
         assert middle.status == "FOUND"
@@ -60,6 +62,7 @@ def test_pull_with_tag_expression_filters(tern, names):
     consumer = start_pull_consumer(tern.namesrv, names.consumer_group)
     try:
         queue = fetch_queues(consumer, names.topic)[QUEUE]
+        wait_for_max_offset(consumer, queue, COUNT)
         outcome = pull(consumer, queue, 0, max_num=32, expression="TagP")
         # The broker filters by tag hash and the client re-filters by tag text; either way only TagP.
         assert outcome.status in ("FOUND", "NO_MATCHED_MSG")
@@ -82,6 +85,10 @@ def test_batch_send_stores_each_message(tern, names):
     try:
         found = []
         for queue in fetch_queues(consumer, names.topic):
+            # The batch lands in one queue; wait for dispatch only on the queue that has (or will have) it.
+            outcome = pull(consumer, queue, 0, max_num=1)
+            if outcome.max_offset > 0:
+                wait_for_max_offset(consumer, queue, 5)
             found += pull(consumer, queue, 0).messages
         assert sorted(m.body for m in found) == [f"batch-{i}".encode() for i in range(5)]
         assert {m.queue_id for m in found} == {found[0].queue_id}, "a batch goes to one queue"
