@@ -26,7 +26,7 @@ struct TernSettings {
         "deleteWhen", "diskMaxUsedSpaceRatio", "diskSpaceCleanForciblyRatio", "diskSpaceWarningLevelRatio",
         "mappedFileSizeCommitLog", "mappedFileSizeConsumeQueue", "maxMessageSize", "syncFlushTimeout",
         "flushIntervalCommitLog", "flushCommitLogLeastPages", "messageIndexEnable", "longPollingEnable",
-        "regionId", "brokerPermission", "maxHashSlotNum", "maxIndexNum", "kvConfigPath",
+        "regionId", "brokerPermission", "maxHashSlotNum", "maxIndexNum", "kvConfigPath", "warmMapedFileEnable",
     ]
 
     /// A setting that could not be used, named so the operator can fix it.
@@ -116,6 +116,7 @@ struct TernSettings {
             try reader.int("flushIntervalCommitLog").map { .milliseconds($0) } ?? store.flushIntervalCommitLog
         store.flushCommitLogLeastPages = try reader.int("flushCommitLogLeastPages") ?? store.flushCommitLogLeastPages
         store.messageIndexEnable = try reader.bool("messageIndexEnable") ?? store.messageIndexEnable
+        store.warmMappedFileEnable = try reader.bool("warmMapedFileEnable") ?? store.warmMappedFileEnable
         store.maxHashSlotNum = try reader.int("maxHashSlotNum") ?? store.maxHashSlotNum
         store.maxIndexNum = try reader.int("maxIndexNum") ?? store.maxIndexNum
     }

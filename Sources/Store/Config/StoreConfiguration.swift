@@ -17,6 +17,7 @@
 /// | `diskSpaceCleanForciblyRatio` | percent, clamped 30...85 | 85 |
 /// | `diskSpaceWarningLevelRatio` | percent, clamped 35...90; above it writes are refused | 90 |
 /// | `messageIndexEnable` | Bool | true |
+/// | `warmMapedFileEnable` | Bool: pre-fault whole commit log segments (2 GiB written at start with 1 GiB segments) | false |
 /// | `maxHashSlotNum` | slots per IndexFile | 5,000,000 |
 /// | `maxIndexNum` | entries per IndexFile | 20,000,000 |
 /// | `storeHost` | `HostAddress` (ends up in offset message ids) | 127.0.0.1:10911 |
@@ -47,6 +48,9 @@ public struct StoreConfiguration: Sendable {
     public var diskSpaceCleanForciblyRatio: Int
     public var diskSpaceWarningLevelRatio: Int
     public var messageIndexEnable: Bool
+    /// RocketMQ's `warmMapedFileEnable` (sic): populate every page of the active and next segment before use. Off by
+    /// default, as in RocketMQ: it makes start-up take seconds and writes whole segments to disk.
+    public var warmMappedFileEnable: Bool
     public var maxHashSlotNum: Int
     public var maxIndexNum: Int
     public var storeHost: HostAddress
@@ -72,6 +76,7 @@ public struct StoreConfiguration: Sendable {
         diskSpaceCleanForciblyRatio = 85
         diskSpaceWarningLevelRatio = 90
         messageIndexEnable = true
+        warmMappedFileEnable = false
         maxHashSlotNum = 5_000_000
         maxIndexNum = 20_000_000
         storeHost = HostAddress(addressBytes: [127, 0, 0, 1], port: 10911)

@@ -47,8 +47,12 @@ final class CommitLog: Sendable {
         files = MappedFileQueue(directory: configuration.commitLogPath,
                                 fileSize: configuration.mappedFileSizeCommitLog)
         clock = configuration.clock
+        warmsSegments = configuration.warmMappedFileEnable
         self.logger = logger
     }
+
+    /// Whether segments are pre-faulted before appends reach them (`warmMapedFileEnable`).
+    private let warmsSegments: Bool
 
     var fileSize: Int { files.fileSize }
     var maxOffset: Int64 { files.maxOffset }
@@ -141,7 +145,7 @@ final class CommitLog: Sendable {
         let size = fileSize
         allocationQueue.async { [self] in
             let prepared = try? MappedFile.open(directory: directory, startOffset: start, size: size)
-            prepared?.warm()
+            if warmsSegments { prepared?.warm() }
             appendLock.withLock { state in
                 state.allocating = false
                 if files.last?.endOffset == start { state.prepared = prepared }
@@ -149,7 +153,8 @@ final class CommitLog: Sendable {
         }
     }
 
-    /// Makes sure an active segment exists and warms its unwritten part (blocking: about 0.3 s per GiB), and
+    /// Makes sure an active segment exists and, with `warmMapedFileEnable`, warms its unwritten part (blocking: about
+    /// 0.3 s per GiB), and
     /// pre-allocates the next one in the background, so appends do not fault pages in. Warming the active segment
     /// concurrently with appends was measured slower: both sides contend for the same page tables.
     func prepareForAppends() throws(StoreError) {
@@ -160,6 +165,7 @@ final class CommitLog: Sendable {
             }
             return try writableFile(for: 0, state: &state)
         }
+        guard warmsSegments else { return }
         let position = active.wrotePosition.load(ordering: .acquiring)
         active.warm(from: position)
     }
