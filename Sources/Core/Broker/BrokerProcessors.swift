@@ -38,6 +38,7 @@ public enum BrokerProcessors {
             (.getMaxOffset, queueOffsets), (.getMinOffset, queueOffsets), (.searchOffsetByTimestamp, queueOffsets),
             (.getEarliestMessageStoreTime, queueOffsets),
             (.heartBeat, clients), (.unregisterClient, clients), (.getConsumerListByGroup, clients),
+            (.checkClientConfig, clients),
             (.consumerSendMessageBack, sendBack),
             (.lockBatchMQ, lock), (.unlockBatchMQ, lock),
         ]
