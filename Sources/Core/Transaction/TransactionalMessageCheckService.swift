@@ -35,6 +35,12 @@ public final class TransactionalMessageCheckService: Sendable {
         public var checked = 0
         public var discarded = 0
         public var skipped = 0
+
+        public init(checked: Int = 0, discarded: Int = 0, skipped: Int = 0) {
+            self.checked = checked
+            self.discarded = discarded
+            self.skipped = skipped
+        }
     }
 
     private enum Step {
