@@ -29,6 +29,10 @@ public final class Broker: Sendable {
     public let holdService: PullRequestHoldService
     /// RocketMQ 5 POP consumption (POP_MESSAGE, ACK, BATCH_ACK, CHANGE_INVISIBLE_TIME), shared with the gateway.
     public let pop: PopService
+    /// Half messages and END_TRANSACTION decisions.
+    public let transactions: TransactionalMessageService
+    /// Check-backs of undecided half messages, run every `transactionCheckInterval` by the periodic task.
+    public let transactionCheck: TransactionalMessageCheckService
     /// Request code → processor, for the remoting server.
     public let processors: [Int32: any RequestProcessor]
 
@@ -57,10 +61,13 @@ public final class Broker: Sendable {
         pop = PopService(
             store: store, configDirectory: configuration.configDirectory, topics: topics, groups: subscriptionGroups,
             consumerOffsets: offsets, configuration: PopConfiguration(broker: configuration), logger: logger)
+        transactions = TransactionalMessageService(store: store, configuration: configuration, logger: logger)
+        transactionCheck = TransactionalMessageCheckService(
+            transactions: transactions, producers: producers, configuration: configuration, logger: logger)
         processors = BrokerProcessors.make(
             configuration: configuration, store: store, topics: topics, subscriptionGroups: subscriptionGroups,
             offsets: offsets, consumers: consumers, producers: producers, locks: locks, holdService: holdService,
-            logger: logger
+            transactions: transactions, logger: logger
         ).merging(pop.processors) { _, popProcessor in popProcessor }
         let holdService = holdService
         store.addArrivalListener { arrival in holdService.notifyMessageArriving(arrival) }
@@ -126,6 +133,8 @@ public final class Broker: Sendable {
         subscriptionGroups.persist()
         let offsetEvery = max(1, configuration.flushConsumerOffsetInterval / 1000)
         if tick % offsetEvery == 0 { offsets.persist() }
+        let transactionCheckEvery = max(1, configuration.transactionCheckInterval / 1000)
+        if tick % transactionCheckEvery == 0 && configuration.isMaster { transactionCheck.check() }
         if tick % 10 == 0 {
             let now = configuration.clock()
             let groups = subscriptionGroups

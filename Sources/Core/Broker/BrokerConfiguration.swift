@@ -25,7 +25,11 @@ import Store
 /// | `registerNameServerPeriod` | ms between REGISTER_BROKER rounds (driven by the composition root) | 30000 |
 /// | `maxTransferCountOnMessageInMemory` | messages per pull | 32 |
 /// | `maxTransferBytesOnMessageInMemory` | bytes per pull | 262144 |
-/// | `enablePropertyFilter` | Bool; SQL92 pulls are refused (not implemented) | false |
+/// | `enablePropertyFilter` | Bool: accept SQL92 subscriptions (RocketMQ defaults to false; Tern to true) | true |
+/// | `rejectTransactionMessage` | Bool: refuse prepared (half) messages with NO_PERMISSION | false |
+/// | `transactionTimeOut` | ms a half message waits before its first check-back | 6000 |
+/// | `transactionCheckMax` | check-backs before a half message is discarded | 15 |
+/// | `transactionCheckInterval` | ms between check-back rounds | 30000 |
 /// | `clock` | `@Sendable () -> Int64`, wall-clock ms (tests inject a fake) | system clock |
 public struct BrokerConfiguration: Sendable {
     public var brokerName: String = "broker-a"
@@ -50,7 +54,12 @@ public struct BrokerConfiguration: Sendable {
     public var registerNameServerPeriod: Int64 = 30_000
     public var maxTransferCountOnMessageInMemory: Int = 32
     public var maxTransferBytesOnMessageInMemory: Int = 256 * 1024
-    public var enablePropertyFilter: Bool = false
+    /// Deviation from RocketMQ (false there): SQL92 filtering works without extra configuration.
+    public var enablePropertyFilter: Bool = true
+    public var rejectTransactionMessage: Bool = false
+    public var transactionTimeOut: Int64 = 6000
+    public var transactionCheckMax: Int32 = 15
+    public var transactionCheckInterval: Int64 = 30_000
     /// Wall-clock milliseconds since the epoch.
     public var clock: @Sendable () -> Int64 = StoreConfiguration.systemClock
 

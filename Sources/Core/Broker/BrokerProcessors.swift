@@ -7,17 +7,17 @@ public import Store
 public enum BrokerProcessors {
     /// - Returns: processors for SEND_MESSAGE(_V2), SEND_BATCH_MESSAGE, PULL_MESSAGE, LITE_PULL_MESSAGE,
     ///   QUERY/UPDATE_CONSUMER_OFFSET, GET_MAX/MIN_OFFSET, SEARCH_OFFSET_BY_TIMESTAMP, GET_EARLIEST_MSG_STORETIME,
-    ///   HEART_BEAT, UNREGISTER_CLIENT, GET_CONSUMER_LIST_BY_GROUP, CONSUMER_SEND_MSG_BACK, LOCK/UNLOCK_BATCH_MQ,
-    ///   and the admin and query codes of `AdminProcessors`.
+    ///   HEART_BEAT, UNREGISTER_CLIENT, GET_CONSUMER_LIST_BY_GROUP, CHECK_CLIENT_CONFIG, CONSUMER_SEND_MSG_BACK,
+    ///   LOCK/UNLOCK_BATCH_MQ, END_TRANSACTION (when `transactions` is given), and the admin and query codes of `AdminProcessors`.
     public static func make(
         configuration: BrokerConfiguration, store: any MessageStore, topics: TopicConfigManager,
         subscriptionGroups: SubscriptionGroupManager, offsets: ConsumerOffsetManager,
         consumers: ConsumerManager, producers: ProducerManager, locks: RebalanceLockManager,
-        holdService: PullRequestHoldService, logger: Logger
+        holdService: PullRequestHoldService, transactions: TransactionalMessageService? = nil, logger: Logger
     ) -> [Int32: any RequestProcessor] {
         let send = SendMessageProcessor(
             configuration: configuration, store: store, topics: topics,
-            subscriptionGroups: subscriptionGroups, logger: logger)
+            subscriptionGroups: subscriptionGroups, transactions: transactions, logger: logger)
         let pull = PullMessageProcessor(
             configuration: configuration, store: store, topics: topics,
             subscriptionGroups: subscriptionGroups, consumers: consumers,
@@ -38,6 +38,7 @@ public enum BrokerProcessors {
             (.getMaxOffset, queueOffsets), (.getMinOffset, queueOffsets), (.searchOffsetByTimestamp, queueOffsets),
             (.getEarliestMessageStoreTime, queueOffsets),
             (.heartBeat, clients), (.unregisterClient, clients), (.getConsumerListByGroup, clients),
+            (.checkClientConfig, clients),
             (.consumerSendMessageBack, sendBack),
             (.lockBatchMQ, lock), (.unlockBatchMQ, lock),
         ]
@@ -46,6 +47,10 @@ public enum BrokerProcessors {
             offsets: offsets, consumers: consumers, logger: logger)
         var table: [Int32: any RequestProcessor] = [:]
         for (code, processor) in entries + admin { table[code.rawValue] = processor }
+        if let transactions {
+            table[RequestCode.endTransaction.rawValue] = EndTransactionProcessor(
+                configuration: configuration, transactions: transactions, logger: logger)
+        }
         return table
     }
 }

@@ -1,6 +1,7 @@
 public import Logging
+import NIOCore
 
-/// HEART_BEAT (34), UNREGISTER_CLIENT (35) and GET_CONSUMER_LIST_BY_GROUP (38): keeps the consumer and producer
+/// HEART_BEAT (34), UNREGISTER_CLIENT (35), GET_CONSUMER_LIST_BY_GROUP (38) and CHECK_CLIENT_CONFIG (46): keeps the consumer and producer
 /// registries current, auto-creates subscription groups and their `%RETRY%<group>` topics, and answers rebalance
 /// queries from the heartbeats this broker received.
 ///
@@ -31,6 +32,7 @@ public final class ClientManageProcessor: RequestProcessor {
             switch RequestCode(rawValue: request.code) {
             case .heartBeat: response = try heartbeat(request, context: context)
             case .unregisterClient: response = try unregister(request, context: context)
+            case .checkClientConfig: response = try checkClientConfig(request)
             default: response = try consumerList(request)
             }
             context.reply(to: request, response)
@@ -90,6 +92,16 @@ public final class ClientManageProcessor: RequestProcessor {
             let notify = subscriptionGroups.config(group)?.notifyConsumerIdsChangedEnable ?? true
             consumers.unregister(group: group, connectionID: context.connectionID, notify: notify)
         }
+        return request.response(.success)
+    }
+
+    /// Validates a SQL92 subscription before a client starts consuming with it: 0 for TAG subscriptions and valid
+    /// expressions, SUBSCRIPTION_PARSE_FAILED (23) with the parser's message for an invalid one.
+    private func checkClientConfig(_ request: RemotingCommand) throws(BrokerRequestError) -> RemotingCommand {
+        guard let body = request.body, let json = try? JSONParser.parse(body.readableBytesView),
+            let subscriptionJSON = json["subscriptionData"], let subscription = SubscriptionData(json: subscriptionJSON)
+        else { return request.response(.success) }
+        _ = try SubscriptionFilter.make(subscription, enablePropertyFilter: configuration.enablePropertyFilter)
         return request.response(.success)
     }
 

@@ -42,7 +42,7 @@ public final class PullMessageProcessor: RequestProcessor {
 
     func execute(_ request: RemotingCommand, context: any RequestContext, allowSuspend: Bool) {
         let header: PullMessageRequestHeader
-        let filter: TagsCodeFilter?
+        let filter: (any MessageFilter)?
         do {
             header = try PullMessageRequestHeader(request)
             filter = try checkRequest(header, context: context)
@@ -69,17 +69,19 @@ public final class PullMessageProcessor: RequestProcessor {
             holdService.suspend(
                 PullRequestHoldService.HeldRequest(
                     request: request, context: context, topic: header.topic, queueId: header.queueId,
-                    pullFromOffset: header.queueOffset, deadline: configuration.clock() + holdMillis, filter: filter))
+                    pullFromOffset: header.queueOffset, deadline: configuration.clock() + holdMillis,
+                    // SQL92 filters wake on every arrival; the re-run applies the full filter.
+                    filter: filter as? TagsCodeFilter))
             return
         }
         context.reply(to: request, Self.response(to: request, code: code, result: result))
     }
 
-    /// Group, topic, queue and subscription checks in RocketMQ's order. - Returns: the tag filter (nil = all).
+    /// Group, topic, queue and subscription checks in RocketMQ's order. - Returns: the tag or SQL92 filter (nil = all).
     private func checkRequest(
         _ header: PullMessageRequestHeader,
         context: any RequestContext
-    ) throws(BrokerRequestError) -> TagsCodeFilter? {
+    ) throws(BrokerRequestError) -> (any MessageFilter)? {
         if !TopicPermission(rawValue: configuration.brokerPermission).isReadable {
             throw BrokerRequestError(
                 .noPermission, "the broker[\(configuration.brokerIP1)] pulling message is forbidden")
@@ -106,14 +108,7 @@ public final class PullMessageProcessor: RequestProcessor {
                     + "consumer:[\(context.remoteAddress)]")
         }
         let subscription = try subscription(header, groupConfig: groupConfig)
-        if !subscription.isTagType && !configuration.enablePropertyFilter {
-            throw BrokerRequestError(
-                .systemError,
-                "The broker does not support consumer to filter message by "
-                    + subscription.expressionType)
-        }
-        if subscription.matchesAll { return nil }
-        return TagsCodeFilter(codes: Set(subscription.codeSet.map(Int64.init)))
+        return try SubscriptionFilter.make(subscription, enablePropertyFilter: configuration.enablePropertyFilter)
     }
 
     /// The request's own subscription (SUBSCRIPTION bit) or the one the group's heartbeat registered.

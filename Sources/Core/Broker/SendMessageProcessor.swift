@@ -14,13 +14,17 @@ public final class SendMessageProcessor: RequestProcessor {
     private let topics: TopicConfigManager
     private let subscriptionGroups: SubscriptionGroupManager
     private let uniqueKeys: MessageUniqueKeyGenerator
+    private let transactions: TransactionalMessageService?
     private let logger: Logger
 
+    /// - Parameter transactions: parks prepared (half) messages; nil refuses them with NO_PERMISSION.
     public init(
         configuration: BrokerConfiguration, store: any MessageStore, topics: TopicConfigManager,
-        subscriptionGroups: SubscriptionGroupManager, logger: Logger
+        subscriptionGroups: SubscriptionGroupManager, transactions: TransactionalMessageService? = nil,
+        logger: Logger
     ) {
         self.configuration = configuration
+        self.transactions = transactions
         self.store = store
         self.topics = topics
         self.subscriptionGroups = subscriptionGroups
@@ -35,6 +39,11 @@ public final class SendMessageProcessor: RequestProcessor {
             messages = try redirectToDeadLetterQueueIfNeeded(messages, header: header, request: request)
             let queueId = messages[0].queueId
             let transactionId = header.batch ? nil : messages[0].property(MessageProperties.uniqueKey)
+            if let transactions, !header.batch,
+                TransactionalMessageService.isPrepared(sysFlag: header.sysFlag, properties: messages[0].properties)
+            {
+                messages = [transactions.halfMessage(for: messages[0])]
+            }
             let completion: @Sendable (PutMessageResult) -> Void = { [configuration] result in
                 context.reply(
                     to: request,
@@ -67,8 +76,11 @@ public final class SendMessageProcessor: RequestProcessor {
         let queueId = try selectQueue(header, topicConfig: topicConfig)
         guard let body = request.body else { throw BrokerRequestError(.messageIllegal, "the message body is null") }
         if header.sysFlag & SysFlag.transactionMask == SysFlag.transactionPrepared {
-            // TODO(handle): store half messages in RMQ_SYS_TRANS_HALF_TOPIC and serve END_TRANSACTION (not yet filed)
-            throw BrokerRequestError(.noPermission, "the broker does not support transaction messages yet")
+            if transactions == nil || configuration.rejectTransactionMessage {
+                throw BrokerRequestError(
+                    .noPermission, "the broker[\(configuration.brokerIP1)] sending transaction message is forbidden")
+            }
+            if header.batch { throw BrokerRequestError(.messageIllegal, "batch messages cannot be transactional") }
         }
         var template = MessageToStore(
             topic: header.topic, queueId: queueId, flag: header.flag, body: body, properties: [],

@@ -19,9 +19,8 @@ extension PopMessageProcessor {
     }
 
     /// Pops from the retry topic (first with `popFromRetryProbability`, else last) and the topic's queues.
-    func pop(_ header: Header, now: Int64) -> PopResult {
+    func pop(_ header: Header, now: Int64, filter: any MessageFilter) -> PopResult {
         var result = PopResult(popTime: now, reviveQueueId: nextReviveQueueId())
-        let filter = TagsCodeFilter(expression: header.expression ?? "*")
         let retryFirst = configuration.random(100) < configuration.popFromRetryProbability
         let retryQueue = PopQueueKey(group: header.group, topic: retryTopic(header), queueId: 0)
         if retryFirst { popQueue(retryQueue, header: header, filter: filter, into: &result) }
@@ -57,7 +56,7 @@ extension PopMessageProcessor {
 
     /// Reads one queue under its pop lock (skipped when another pop holds it), records the checkpoint and moves
     /// progress past what was read or filtered out.
-    private func popQueue(_ queue: PopQueueKey, header: Header, filter: TagsCodeFilter, into result: inout PopResult) {
+    private func popQueue(_ queue: PopQueueKey, header: Header, filter: any MessageFilter, into result: inout PopResult) {
         let remaining = Int(header.maxMessages) - result.records.count
         guard remaining > 0, result.bytes < configuration.maxTransferBytes, state.tryLock(queue) else { return }
         let isRetry = queue.topic != header.topic

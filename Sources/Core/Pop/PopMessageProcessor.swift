@@ -83,7 +83,12 @@ public final class PopMessageProcessor: RequestProcessor {
         if let refusal = validate(header, now: now, isFirstAttempt: parkedDeadline == nil) {
             return context.respond(request.response(refusal.code, remark: refusal.remark))
         }
-        let result = pop(header, now: now)
+        let filter: any MessageFilter
+        switch messageFilter(header) {
+        case .success(let built): filter = built
+        case .failure(let error): return context.respond(error.response(to: request))
+        }
+        let result = pop(header, now: now, filter: filter)
         if !result.isEmpty {
             if result.restCount > 0 { longPolling.wakeOne(group: header.group, topic: header.topic) }
             return context.respond(response(to: request, header: header, result: result))
@@ -129,10 +134,23 @@ public final class PopMessageProcessor: RequestProcessor {
         if !group.consumeEnable {
             return (.noPermission, "subscription group no permission, \(header.group)")
         }
-        if let type = header.expressionType, type.uppercased() != "TAG" {
-            return (.subscriptionParseFailed, "expression type \(type) is not supported by this broker")
-        }
         return nil
+    }
+
+    /// The TAG filter of `exp`, or the SQL92 filter when `expType` is SQL92 (SUBSCRIPTION_PARSE_FAILED when it
+    /// does not parse).
+    private func messageFilter(_ header: Header) -> Result<any MessageFilter, BrokerRequestError> {
+        guard let type = header.expressionType, !type.isEmpty, type.uppercased() != "TAG" else {
+            return .success(TagsCodeFilter(expression: header.expression ?? "*"))
+        }
+        do {
+            return .success(
+                try SubscriptionFilter.sqlFilter(
+                    type: type, expression: header.expression ?? "",
+                    enablePropertyFilter: configuration.enablePropertyFilter))
+        } catch {
+            return .failure(error)
+        }
     }
 
     func retryTopic(_ header: Header) -> String {

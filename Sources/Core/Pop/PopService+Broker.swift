@@ -16,6 +16,7 @@ extension PopConfiguration {
         self.init()
         brokerName = broker.brokerName
         clock = broker.clock
+        enablePropertyFilter = broker.enablePropertyFilter
     }
 }
 
