@@ -29,6 +29,10 @@ public final class Broker: Sendable {
     public let holdService: PullRequestHoldService
     /// RocketMQ 5 POP consumption (POP_MESSAGE, ACK, BATCH_ACK, CHANGE_INVISIBLE_TIME), shared with the gateway.
     public let pop: PopService
+    /// Delay-level delivery from SCHEDULE_TOPIC_XXXX (retries use it too).
+    public let schedule: ScheduleMessageService
+    /// RocketMQ 5 timer-message delivery from rmq_sys_wheel_timer.
+    public let timer: TimerMessageService
     /// Request code → processor, for the remoting server.
     public let processors: [Int32: any RequestProcessor]
 
@@ -37,9 +41,11 @@ public final class Broker: Sendable {
 
     /// - Parameters:
     ///   - holdExecutor: runs woken long-poll pulls; nil uses a global dispatch queue (tests pass an inline one).
+    ///   - timerScheduler: runs delay-level and timer-wheel jobs; nil uses a serial dispatch queue per service.
     public init(
         configuration: BrokerConfiguration, store: any MessageStore, logger: Logger,
-        holdExecutor: (@Sendable (@escaping @Sendable () -> Void) -> Void)? = nil
+        holdExecutor: (@Sendable (@escaping @Sendable () -> Void) -> Void)? = nil,
+        timerScheduler: (any TimerScheduler)? = nil
     ) {
         self.configuration = configuration
         self.store = store
@@ -57,6 +63,13 @@ public final class Broker: Sendable {
         pop = PopService(
             store: store, configDirectory: configuration.configDirectory, topics: topics, groups: subscriptionGroups,
             consumerOffsets: offsets, configuration: PopConfiguration(broker: configuration), logger: logger)
+        schedule = ScheduleMessageService(
+            store: store, levels: configuration.delayLevels, configDirectory: configuration.configDirectory,
+            clock: configuration.clock, scheduler: timerScheduler ?? DispatchTimerScheduler(label: "broker.schedule"),
+            logger: logger)
+        timer = TimerMessageService(
+            store: store, configDirectory: configuration.configDirectory, clock: configuration.clock,
+            scheduler: timerScheduler ?? DispatchTimerScheduler(label: "broker.timer"), logger: logger)
         processors = BrokerProcessors.make(
             configuration: configuration, store: store, topics: topics, subscriptionGroups: subscriptionGroups,
             offsets: offsets, consumers: consumers, producers: producers, locks: locks, holdService: holdService,
@@ -81,6 +94,8 @@ public final class Broker: Sendable {
         offsets.load()
         persistAll(force: true)
         pop.start()
+        schedule.start()
+        if configuration.timerWheelEnable { timer.start() }
         let task = Task.detached(priority: .utility) { [weak self] in
             var tick: Int64 = 0
             while !Task.isCancelled {
@@ -107,6 +122,8 @@ public final class Broker: Sendable {
         }
         holdService.wakeAll()
         pop.shutdown()
+        schedule.shutdown()
+        timer.shutdown()
         persistAll(force: true)
         logger.info("broker shut down", metadata: ["broker.name": "\(configuration.brokerName)"])
     }

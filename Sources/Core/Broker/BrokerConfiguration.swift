@@ -26,6 +26,9 @@ import Store
 /// | `maxTransferCountOnMessageInMemory` | messages per pull | 32 |
 /// | `maxTransferBytesOnMessageInMemory` | bytes per pull | 262144 |
 /// | `enablePropertyFilter` | Bool; SQL92 pulls are refused (not implemented) | false |
+/// | `messageDelayLevel` | String, delay per level, units s/m/h/d (invalid ⇒ the default) | `1s 5s 10s 30s 1m … 1h 2h` |
+/// | `timerWheelEnable` | Bool: park TIMER_DELIVER_MS / TIMER_DELAY_SEC / TIMER_DELAY_MS messages | true |
+/// | `timerMaxDelaySec` | s, farthest timer allowed (else MESSAGE_ILLEGAL) | 259200 (3 days) |
 /// | `clock` | `@Sendable () -> Int64`, wall-clock ms (tests inject a fake) | system clock |
 public struct BrokerConfiguration: Sendable {
     public var brokerName: String = "broker-a"
@@ -51,6 +54,9 @@ public struct BrokerConfiguration: Sendable {
     public var maxTransferCountOnMessageInMemory: Int = 32
     public var maxTransferBytesOnMessageInMemory: Int = 256 * 1024
     public var enablePropertyFilter: Bool = false
+    public var messageDelayLevel: String = DelayLevelTable.defaultLevels
+    public var timerWheelEnable: Bool = true
+    public var timerMaxDelaySec: Int64 = 259_200
     /// Wall-clock milliseconds since the epoch.
     public var clock: @Sendable () -> Int64 = StoreConfiguration.systemClock
 
@@ -62,6 +68,8 @@ public struct BrokerConfiguration: Sendable {
     public var brokerAddress: String { "\(brokerIP1):\(listenPort)" }
     /// `brokerIP1:(listenPort + 1)`, the HA address registered with name servers.
     public var haServerAddress: String { "\(brokerIP1):\(listenPort + 1)" }
+    /// `messageDelayLevel` parsed; the default table when it does not parse (the executable validates it first).
+    public var delayLevels: DelayLevelTable { DelayLevelTable(parsing: messageDelayLevel) ?? .standard }
     /// Whether this broker is a master (brokerId 0).
     public var isMaster: Bool { brokerId == 0 }
 }

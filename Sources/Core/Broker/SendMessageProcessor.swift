@@ -14,6 +14,7 @@ public final class SendMessageProcessor: RequestProcessor {
     private let topics: TopicConfigManager
     private let subscriptionGroups: SubscriptionGroupManager
     private let uniqueKeys: MessageUniqueKeyGenerator
+    private let delayHook: DelayMessageHook
     private let logger: Logger
 
     public init(
@@ -25,6 +26,7 @@ public final class SendMessageProcessor: RequestProcessor {
         self.topics = topics
         self.subscriptionGroups = subscriptionGroups
         uniqueKeys = MessageUniqueKeyGenerator(brokerIP: configuration.brokerIP1, clock: configuration.clock)
+        delayHook = DelayMessageHook(configuration: configuration)
         self.logger = logger
     }
 
@@ -34,6 +36,8 @@ public final class SendMessageProcessor: RequestProcessor {
             var messages = try buildMessages(header, request: request, context: context)
             messages = try redirectToDeadLetterQueueIfNeeded(messages, header: header, request: request)
             let queueId = messages[0].queueId
+            // DELAY / TIMER_* messages are parked in SCHEDULE_TOPIC_XXXX / rmq_sys_wheel_timer (Schedule/, Timer/).
+            if !header.batch { messages[0] = try delayHook.transform(messages[0]) }
             let transactionId = header.batch ? nil : messages[0].property(MessageProperties.uniqueKey)
             let completion: @Sendable (PutMessageResult) -> Void = { [configuration] result in
                 context.reply(
@@ -179,9 +183,8 @@ public final class SendMessageProcessor: RequestProcessor {
     }
 
     /// The properties as stored: POP_CK removed, UNIQ_KEY added when absent, CLUSTER set, MSG_REGION / TRACE_ON added
-    /// when absent. A DELAY level is kept but not acted upon yet.
+    /// when absent.
     private func brokerProperties(_ properties: [(String, String)]) -> [(String, String)] {
-        // TODO(handle): park DELAY > 0 messages in SCHEDULE_TOPIC_XXXX until due; they are delivered at once now #5
         var result = properties.filter {
             $0.0 != BrokerMessageProperties.popCheckpoint && $0.0 != BrokerMessageProperties.cluster
         }
