@@ -35,11 +35,12 @@ public struct TimerWheel: Sendable {
 
     /// - Parameters:
     ///   - slotCount: seconds covered by the wheel proper (default one hour); later entries wait in the overflow heap.
-    ///   - startMilliseconds: the wall-clock time the wheel starts at; the first second fired is the one after it.
+    ///   - startMilliseconds: the wall-clock time the wheel starts at. Seconds up to and including the one it falls
+    ///     in count as fired (entries for them are due now), so the first second fired is the next one.
     public init(slotCount: Int = 3600, startMilliseconds: Int64) {
         precondition(slotCount > 0, "a timer wheel needs at least one slot")
         slots = Array(repeating: [], count: slotCount)
-        cursorSecond = startMilliseconds / Self.precisionMilliseconds
+        cursorSecond = startMilliseconds / Self.precisionMilliseconds + 1
     }
 
     /// The second an entry fires in: its deliver time rounded up to the precision.
