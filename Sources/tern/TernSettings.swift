@@ -27,6 +27,8 @@ struct TernSettings {
         "mappedFileSizeCommitLog", "mappedFileSizeConsumeQueue", "maxMessageSize", "syncFlushTimeout",
         "flushIntervalCommitLog", "flushCommitLogLeastPages", "messageIndexEnable", "longPollingEnable",
         "regionId", "brokerPermission", "maxHashSlotNum", "maxIndexNum", "kvConfigPath", "warmMapedFileEnable",
+        "messageDelayLevel", "timerWheelEnable", "timerMaxDelaySec", "enablePropertyFilter", "transactionTimeOut",
+        "transactionCheckMax", "transactionCheckInterval", "rejectTransactionMessage",
     ]
 
     /// A setting that could not be used, named so the operator can fix it.
@@ -91,6 +93,26 @@ struct TernSettings {
         broker.longPollingEnable = try reader.bool("longPollingEnable") ?? broker.longPollingEnable
         broker.regionId = reader.string("regionId") ?? broker.regionId
         broker.brokerPermission = try reader.int("brokerPermission").map(Int32.init) ?? broker.brokerPermission
+        try applyMessageSemantics(&reader)
+    }
+
+    private mutating func applyMessageSemantics(_ reader: inout SettingReader) throws {
+        if let levels = reader.string("messageDelayLevel") {
+            guard DelayLevelTable(parsing: levels) != nil else {
+                throw InvalidSetting(key: "messageDelayLevel", value: levels,
+                                     expected: "space-separated durations like '1s 5s 1m 2h'")
+            }
+            broker.messageDelayLevel = levels
+        }
+        broker.timerWheelEnable = try reader.bool("timerWheelEnable") ?? broker.timerWheelEnable
+        broker.timerMaxDelaySec = try reader.int("timerMaxDelaySec").map(Int64.init) ?? broker.timerMaxDelaySec
+        broker.enablePropertyFilter = try reader.bool("enablePropertyFilter") ?? broker.enablePropertyFilter
+        broker.rejectTransactionMessage =
+            try reader.bool("rejectTransactionMessage") ?? broker.rejectTransactionMessage
+        broker.transactionTimeOut = try reader.int("transactionTimeOut").map(Int64.init) ?? broker.transactionTimeOut
+        broker.transactionCheckMax = try reader.int("transactionCheckMax").map(Int32.init) ?? broker.transactionCheckMax
+        broker.transactionCheckInterval =
+            try reader.int("transactionCheckInterval").map(Int64.init) ?? broker.transactionCheckInterval
     }
 
     private mutating func applyStore(_ reader: inout SettingReader) throws {

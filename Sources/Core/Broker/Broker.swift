@@ -33,6 +33,10 @@ public final class Broker: Sendable {
     public let transactions: TransactionalMessageService
     /// Check-backs of undecided half messages, run every `transactionCheckInterval` by the periodic task.
     public let transactionCheck: TransactionalMessageCheckService
+    /// Delay-level delivery from SCHEDULE_TOPIC_XXXX (retries use it too).
+    public let schedule: ScheduleMessageService
+    /// RocketMQ 5 timer-message delivery from rmq_sys_wheel_timer.
+    public let timer: TimerMessageService
     /// Request code → processor, for the remoting server.
     public let processors: [Int32: any RequestProcessor]
 
@@ -41,9 +45,11 @@ public final class Broker: Sendable {
 
     /// - Parameters:
     ///   - holdExecutor: runs woken long-poll pulls; nil uses a global dispatch queue (tests pass an inline one).
+    ///   - timerScheduler: runs delay-level and timer-wheel jobs; nil uses a serial dispatch queue per service.
     public init(
         configuration: BrokerConfiguration, store: any MessageStore, logger: Logger,
-        holdExecutor: (@Sendable (@escaping @Sendable () -> Void) -> Void)? = nil
+        holdExecutor: (@Sendable (@escaping @Sendable () -> Void) -> Void)? = nil,
+        timerScheduler: (any TimerScheduler)? = nil
     ) {
         self.configuration = configuration
         self.store = store
@@ -64,6 +70,13 @@ public final class Broker: Sendable {
         transactions = TransactionalMessageService(store: store, configuration: configuration, logger: logger)
         transactionCheck = TransactionalMessageCheckService(
             transactions: transactions, producers: producers, configuration: configuration, logger: logger)
+        schedule = ScheduleMessageService(
+            store: store, levels: configuration.delayLevels, configDirectory: configuration.configDirectory,
+            clock: configuration.clock, scheduler: timerScheduler ?? DispatchTimerScheduler(label: "broker.schedule"),
+            logger: logger)
+        timer = TimerMessageService(
+            store: store, configDirectory: configuration.configDirectory, clock: configuration.clock,
+            scheduler: timerScheduler ?? DispatchTimerScheduler(label: "broker.timer"), logger: logger)
         processors = BrokerProcessors.make(
             configuration: configuration, store: store, topics: topics, subscriptionGroups: subscriptionGroups,
             offsets: offsets, consumers: consumers, producers: producers, locks: locks, holdService: holdService,
@@ -88,6 +101,8 @@ public final class Broker: Sendable {
         offsets.load()
         persistAll(force: true)
         pop.start()
+        schedule.start()
+        if configuration.timerWheelEnable { timer.start() }
         let task = Task.detached(priority: .utility) { [weak self] in
             var tick: Int64 = 0
             while !Task.isCancelled {
@@ -114,6 +129,8 @@ public final class Broker: Sendable {
         }
         holdService.wakeAll()
         pop.shutdown()
+        schedule.shutdown()
+        timer.shutdown()
         persistAll(force: true)
         logger.info("broker shut down", metadata: ["broker.name": "\(configuration.brokerName)"])
     }

@@ -30,6 +30,9 @@ import Store
 /// | `transactionTimeOut` | ms a half message waits before its first check-back | 6000 |
 /// | `transactionCheckMax` | check-backs before a half message is discarded | 15 |
 /// | `transactionCheckInterval` | ms between check-back rounds | 30000 |
+/// | `messageDelayLevel` | String, delay per level, units s/m/h/d (invalid ⇒ the default) | `1s 5s 10s 30s 1m … 1h 2h` |
+/// | `timerWheelEnable` | Bool: park TIMER_DELIVER_MS / TIMER_DELAY_SEC / TIMER_DELAY_MS messages | true |
+/// | `timerMaxDelaySec` | s, farthest timer allowed (else MESSAGE_ILLEGAL) | 259200 (3 days) |
 /// | `clock` | `@Sendable () -> Int64`, wall-clock ms (tests inject a fake) | system clock |
 public struct BrokerConfiguration: Sendable {
     public var brokerName: String = "broker-a"
@@ -60,6 +63,9 @@ public struct BrokerConfiguration: Sendable {
     public var transactionTimeOut: Int64 = 6000
     public var transactionCheckMax: Int32 = 15
     public var transactionCheckInterval: Int64 = 30_000
+    public var messageDelayLevel: String = DelayLevelTable.defaultLevels
+    public var timerWheelEnable: Bool = true
+    public var timerMaxDelaySec: Int64 = 259_200
     /// Wall-clock milliseconds since the epoch.
     public var clock: @Sendable () -> Int64 = StoreConfiguration.systemClock
 
@@ -71,6 +77,8 @@ public struct BrokerConfiguration: Sendable {
     public var brokerAddress: String { "\(brokerIP1):\(listenPort)" }
     /// `brokerIP1:(listenPort + 1)`, the HA address registered with name servers.
     public var haServerAddress: String { "\(brokerIP1):\(listenPort + 1)" }
+    /// `messageDelayLevel` parsed; the default table when it does not parse (the executable validates it first).
+    public var delayLevels: DelayLevelTable { DelayLevelTable(parsing: messageDelayLevel) ?? .standard }
     /// Whether this broker is a master (brokerId 0).
     public var isMaster: Bool { brokerId == 0 }
 }

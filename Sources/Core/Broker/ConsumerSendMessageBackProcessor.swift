@@ -5,7 +5,8 @@ public import Store
 /// CONSUMER_SEND_MSG_BACK (36): a consumer hands back a message it failed to consume. The broker re-reads the record
 /// by commit-log offset and appends a copy to `%RETRY%<group>` with `reconsumeTimes + 1` (RETRY_TOPIC and
 /// ORIGIN_MESSAGE_ID set), or to `%DLQ%<group>` once the retries are used up or `delayLevel < 0`
-/// (broker-internals §10).
+/// (broker-internals §10). A retry copy is parked in `SCHEDULE_TOPIC_XXXX` at the header's level, or
+/// `3 + reconsumeTimes` when it is 0 (clamped to the highest level), so redelivery waits 10 s, 30 s, 1 m, ...
 ///
 /// Threading: runs on the caller's event loop up to `putMessage`; answers from the store's completion thread.
 public final class ConsumerSendMessageBackProcessor: RequestProcessor {
@@ -95,8 +96,6 @@ public final class ConsumerSendMessageBackProcessor: RequestProcessor {
             queueId = 0
             logger.debug("message sent to dead letter queue", metadata: ["broker.group": "\(group)"])
         } else {
-            // TODO(handle): apply delay level (header level, or 3 + reconsumeTimes) through SCHEDULE_TOPIC_XXXX; the
-            // copy is redelivered at once for now #5
             topic = TopicValidator.retryTopic(group: group)
             let config = topics.createTopicIfAbsent(topic, queueNums: groupConfig.retryQueueNums, perm: .readWrite)
             guard config.perm.isWritable else {
@@ -104,10 +103,13 @@ public final class ConsumerSendMessageBackProcessor: RequestProcessor {
             }
             queueId = config.writeQueueNums > 0 ? Int32.random(in: 0..<config.writeQueueNums) : 0
         }
-        return MessageToStore(
+        let message = MessageToStore(
             topic: topic, queueId: queueId, flag: original.flag, body: body, properties: properties,
             sysFlag: original.sysFlag & ~(SysFlag.bornHostV6 | SysFlag.storeHostV6),
             bornTimestamp: original.bornTimestamp, bornHost: original.bornHost,
             reconsumeTimes: isDeadLetter ? original.reconsumeTimes : original.reconsumeTimes + 1)
+        guard !isDeadLetter else { return message }
+        let level = delayLevel > 0 ? delayLevel : 3 + original.reconsumeTimes
+        return DelayMessageHook.park(message, level: level, levels: configuration.delayLevels)
     }
 }

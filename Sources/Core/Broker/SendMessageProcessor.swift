@@ -15,6 +15,7 @@ public final class SendMessageProcessor: RequestProcessor {
     private let subscriptionGroups: SubscriptionGroupManager
     private let uniqueKeys: MessageUniqueKeyGenerator
     private let transactions: TransactionalMessageService?
+    private let delayHook: DelayMessageHook
     private let logger: Logger
 
     /// - Parameter transactions: parks prepared (half) messages; nil refuses them with NO_PERMISSION.
@@ -29,6 +30,7 @@ public final class SendMessageProcessor: RequestProcessor {
         self.topics = topics
         self.subscriptionGroups = subscriptionGroups
         uniqueKeys = MessageUniqueKeyGenerator(brokerIP: configuration.brokerIP1, clock: configuration.clock)
+        delayHook = DelayMessageHook(configuration: configuration)
         self.logger = logger
     }
 
@@ -42,7 +44,11 @@ public final class SendMessageProcessor: RequestProcessor {
             if let transactions, !header.batch,
                 TransactionalMessageService.isPrepared(sysFlag: header.sysFlag, properties: messages[0].properties)
             {
+                // A half message is parked whole; its delay, if any, applies when it is committed.
                 messages = [transactions.halfMessage(for: messages[0])]
+            } else if !header.batch {
+                // DELAY / TIMER_* messages are parked in SCHEDULE_TOPIC_XXXX / rmq_sys_wheel_timer (Schedule/, Timer/).
+                messages[0] = try delayHook.transform(messages[0])
             }
             let completion: @Sendable (PutMessageResult) -> Void = { [configuration] result in
                 context.reply(
@@ -191,9 +197,8 @@ public final class SendMessageProcessor: RequestProcessor {
     }
 
     /// The properties as stored: POP_CK removed, UNIQ_KEY added when absent, CLUSTER set, MSG_REGION / TRACE_ON added
-    /// when absent. A DELAY level is kept but not acted upon yet.
+    /// when absent.
     private func brokerProperties(_ properties: [(String, String)]) -> [(String, String)] {
-        // TODO(handle): park DELAY > 0 messages in SCHEDULE_TOPIC_XXXX until due; they are delivered at once now #5
         var result = properties.filter {
             $0.0 != BrokerMessageProperties.popCheckpoint && $0.0 != BrokerMessageProperties.cluster
         }
