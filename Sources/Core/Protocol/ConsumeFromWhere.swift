@@ -1,5 +1,5 @@
 /// Where a consumer group starts when the broker has no offset for it, RocketMQ's `ConsumeFromWhere`.
-public enum ConsumeFromWhere: Int, Sendable, CaseIterable {
+public enum ConsumeFromWhere: Int, Sendable, JavaEnum {
     case consumeFromLastOffset = 0
     case consumeFromLastOffsetAndFromMinWhenBootFirst = 1
     case consumeFromMinOffset = 2
@@ -16,17 +16,6 @@ public enum ConsumeFromWhere: Int, Sendable, CaseIterable {
         case .consumeFromMaxOffset: "CONSUME_FROM_MAX_OFFSET"
         case .consumeFromFirstOffset: "CONSUME_FROM_FIRST_OFFSET"
         case .consumeFromTimestamp: "CONSUME_FROM_TIMESTAMP"
-        }
-    }
-
-    /// Parses the enum name or its ordinal (as fastjson does); nil for anything else.
-    public init?(json: JSONValue) {
-        if let name = json.stringValue, let match = Self.allCases.first(where: { $0.name == name }) {
-            self = match
-        } else if let ordinal = json.int64Value, let match = Self(rawValue: Int(truncatingIfNeeded: ordinal)) {
-            self = match
-        } else {
-            return nil
         }
     }
 }

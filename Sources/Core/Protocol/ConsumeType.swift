@@ -1,5 +1,5 @@
 /// How a consumer group fetches messages, RocketMQ's `ConsumeType`; ordinals are the JSON integers C++ sends.
-public enum ConsumeType: Int, Sendable, CaseIterable {
+public enum ConsumeType: Int, Sendable, JavaEnum {
     /// `CONSUME_ACTIVELY`: pull / lite-pull consumers.
     case consumeActively = 0
     /// `CONSUME_PASSIVELY`: push consumers.
@@ -13,17 +13,6 @@ public enum ConsumeType: Int, Sendable, CaseIterable {
         case .consumeActively: "CONSUME_ACTIVELY"
         case .consumePassively: "CONSUME_PASSIVELY"
         case .consumePop: "CONSUME_POP"
-        }
-    }
-
-    /// Parses the enum name or its ordinal (as fastjson does); nil for anything else.
-    public init?(json: JSONValue) {
-        if let name = json.stringValue, let match = Self.allCases.first(where: { $0.name == name }) {
-            self = match
-        } else if let ordinal = json.int64Value, let match = Self(rawValue: Int(truncatingIfNeeded: ordinal)) {
-            self = match
-        } else {
-            return nil
         }
     }
 }
