@@ -171,7 +171,7 @@ import Testing
         }
         let silent = FakeProcessor { _, _ in }
         var configuration = GatewayConfiguration(host: "127.0.0.1", port: 0)
-        configuration.shutdownGracePeriod = .milliseconds(600)
+        configuration.shutdownGracePeriod = .seconds(3)  // ample for the 200 ms answer on a loaded machine
         let gateway = Gateway(configuration: configuration,
                               brokerProcessors: [RequestCode.pullMessage.rawValue: slow,
                                                  RequestCode.popMessage.rawValue: silent],

@@ -75,7 +75,11 @@ import Testing
                                                    json: #"{"body":"one","shardingKey":"k"}"#)
             #expect(sharded.status == 200, "\(sharded.text)")
             let queueId = try #require(created.json?["queueId"]?.int64Value)
-            let next = try #require(created.json?["queueOffset"]?.int64Value) + 1
+            var next = try #require(created.json?["queueOffset"]?.int64Value) + 1
+            // The sharded "one" may hash to the same queue; the poll must start after both.
+            if sharded.json?["queueId"]?.int64Value == queueId, let offset = sharded.json?["queueOffset"]?.int64Value {
+                next = max(next, offset + 1)
+            }
             let poller = try HTTPTestClient(port: port)
             async let polled = poller.request(
                 "GET", "/v1/topics/PollTopic/queues/\(queueId)/messages?offset=\(next)&waitMs=5000&group=pg")
