@@ -24,11 +24,22 @@ final class BrokerRegistrar: Sendable {
         self.logger = logger
     }
 
-    /// Registers once with every nameserver (waiting for the answers), then schedules the periodic registration.
+    /// Registers with every nameserver (waiting for the answers, retrying for up to `firstAttemptWindow` while none
+    /// accepts, so a client that asks for a route right after start-up finds one), then schedules the periodic
+    /// registration.
     /// - Returns: how many nameservers accepted the registration.
     @discardableResult
-    func start() async -> Int {
-        let accepted = await registerAll()
+    func start(firstAttemptWindow: Duration = .seconds(10)) async -> Int {
+        var accepted = await registerAll()
+        let deadline = ContinuousClock.now + firstAttemptWindow
+        while accepted == 0, !addresses.isEmpty, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(200))
+            accepted = await registerAll()
+        }
+        if accepted == 0, !addresses.isEmpty {
+            logger.error("no nameserver accepted the registration; retrying every registration period",
+                         metadata: ["namesrv.addresses": "\(addresses.joined(separator: ";"))"])
+        }
         let period = TimeAmount.milliseconds(broker.configuration.registerNameServerPeriod)
         let task = group.next().scheduleRepeatedAsyncTask(initialDelay: period, delay: period) { [self] _ in
             group.next().makeFutureWithTask { _ = await self.registerAll() }

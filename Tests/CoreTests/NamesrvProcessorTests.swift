@@ -13,14 +13,14 @@ private let tbw102 = TopicConfig(
 
 /// The two fastjson outputs of spec §3.1 for broker-a (master .10, slave .11) serving TopicTest.
 private let standardRoute =
-    #"{"brokerDatas":[{"brokerAddrs":{"0":"192.168.1.10:10911","1":"192.168.1.11:10911"},"brokerName":"broker-a","cluster":"DefaultCluster","enableActingMaster":false}],"filterServerTable":{},"queueDatas":[{"brokerName":"broker-a","perm":6,"readQueueNums":4,"topicSysFlag":0,"writeQueueNums":4}]}"#
+    #"{"brokerDatas":[{"brokerAddrs":{"0":"127.0.1.10:10911","1":"127.0.1.11:10911"},"brokerName":"broker-a","cluster":"DefaultCluster","enableActingMaster":false}],"filterServerTable":{},"queueDatas":[{"brokerName":"broker-a","perm":6,"readQueueNums":4,"topicSysFlag":0,"writeQueueNums":4}]}"#
 private let fastjsonDefaultRoute =
-    #"{"brokerDatas":[{"brokerAddrs":{0:"192.168.1.10:10911",1:"192.168.1.11:10911"},"brokerName":"broker-a","cluster":"DefaultCluster","enableActingMaster":false}],"filterServerTable":{},"queueDatas":[{"brokerName":"broker-a","perm":6,"readQueueNums":4,"topicSysFlag":0,"writeQueueNums":4}]}"#
+    #"{"brokerDatas":[{"brokerAddrs":{0:"127.0.1.10:10911",1:"127.0.1.11:10911"},"brokerName":"broker-a","cluster":"DefaultCluster","enableActingMaster":false}],"filterServerTable":{},"queueDatas":[{"brokerName":"broker-a","perm":6,"readQueueNums":4,"topicSysFlag":0,"writeQueueNums":4}]}"#
 
 private func registerMasterAndSlave(_ harness: NamesrvHarness) {
-    harness.register(brokerId: 0, brokerAddr: "192.168.1.10:10911", topics: [topicTest, tbw102])
+    harness.register(brokerId: 0, brokerAddr: "127.0.1.10:10911", topics: [topicTest, tbw102])
     harness.register(
-        brokerId: 1, brokerAddr: "192.168.1.11:10911", topics: [topicTest, tbw102],
+        brokerId: 1, brokerAddr: "127.0.1.11:10911", topics: [topicTest, tbw102],
         connectionID: "connection-2")
 }
 
@@ -55,12 +55,12 @@ func routeQueryAnswersOldClientsWithUnquotedBrokerIDs(version: Int32) throws {
 @Test func slaveRegistrationLearnsItsMaster() throws {
     let harness = NamesrvHarness()
     let master = try #require(
-        harness.register(brokerId: 0, brokerAddr: "192.168.1.10:10911", topics: [topicTest, tbw102]))
+        harness.register(brokerId: 0, brokerAddr: "127.0.1.10:10911", topics: [topicTest, tbw102]))
     #expect(master.code == 0)
     #expect(master.extFields.isEmpty)
     let slave = try #require(
-        harness.register(brokerId: 1, brokerAddr: "192.168.1.11:10911", topics: [topicTest, tbw102]))
-    #expect(slave.extFields == ["masterAddr": "192.168.1.10:10911", "haServerAddr": "192.168.1.10:10912"])
+        harness.register(brokerId: 1, brokerAddr: "127.0.1.11:10911", topics: [topicTest, tbw102]))
+    #expect(slave.extFields == ["masterAddr": "127.0.1.10:10911", "haServerAddr": "127.0.1.10:10912"])
 }
 
 @Test func unknownTopicIsTopicNotExistWithJavasRemark() throws {
@@ -83,7 +83,7 @@ func routeQueryAnswersOldClientsWithUnquotedBrokerIDs(version: Int32) throws {
 
     harness.clock.advance(by: .seconds(2))
     let expired = harness.nameServer.routeInfoManager.scanNotActiveBrokers()
-    #expect(expired == [BrokerAddrInfo(clusterName: "DefaultCluster", brokerAddr: "192.168.1.10:10911")])
+    #expect(expired == [BrokerAddrInfo(clusterName: "DefaultCluster", brokerAddr: "127.0.1.10:10911")])
     #expect(harness.route("TopicTest")?.code == 17)
     let cluster = try ClusterInfo(jsonBody: try #require(harness.send(.request(.getBrokerClusterInfo))?.body))
     #expect(cluster.brokerAddrTable.isEmpty && cluster.clusterAddrTable.isEmpty)
@@ -96,7 +96,7 @@ func routeQueryAnswersOldClientsWithUnquotedBrokerIDs(version: Int32) throws {
     // Brokers send BROKER_HEARTBEAT oneway: no response.
     let heartbeat = RemotingCommand.request(
         .brokerHeartbeat,
-        extFields: ["clusterName": "DefaultCluster", "brokerAddr": "192.168.1.10:10911", "brokerName": "broker-a"],
+        extFields: ["clusterName": "DefaultCluster", "brokerAddr": "127.0.1.10:10911", "brokerName": "broker-a"],
         oneway: true)
     #expect(harness.send(heartbeat) == nil)
     harness.clock.advance(by: .seconds(100))
@@ -120,8 +120,8 @@ func routeQueryAnswersOldClientsWithUnquotedBrokerIDs(version: Int32) throws {
     let harness = NamesrvHarness()
     registerMasterAndSlave(harness)
     harness.nameServer.connectionClosed(connectionID: "connection-2")
-    #expect(harness.route("TopicTest")?.bodyText.contains("192.168.1.11") == false)
-    #expect(harness.route("TopicTest")?.bodyText.contains("192.168.1.10") == true)
+    #expect(harness.route("TopicTest")?.bodyText.contains("127.0.1.11") == false)
+    #expect(harness.route("TopicTest")?.bodyText.contains("127.0.1.10") == true)
 }
 
 @Test func unregisterRemovesTheBrokerAndItsTopics() throws {
@@ -136,11 +136,11 @@ func routeQueryAnswersOldClientsWithUnquotedBrokerIDs(version: Int32) throws {
                     "brokerId": String(id),
                 ]))
     }
-    #expect(unregister(1, "192.168.1.11:10911")?.code == 0)
+    #expect(unregister(1, "127.0.1.11:10911")?.code == 0)
     let afterSlave = try TopicRouteData(jsonBody: try #require(harness.route("TopicTest")?.body))
-    #expect(afterSlave.brokerDatas.first?.brokerAddrs == [0: "192.168.1.10:10911"])
+    #expect(afterSlave.brokerDatas.first?.brokerAddrs == [0: "127.0.1.10:10911"])
 
-    #expect(unregister(0, "192.168.1.10:10911")?.code == 0)
+    #expect(unregister(0, "127.0.1.10:10911")?.code == 0)
     #expect(harness.route("TopicTest")?.code == 17)
     let topics = try TopicList(jsonBody: try #require(harness.send(.request(.getAllTopicListFromNameserver))?.body))
     #expect(topics.topicList.isEmpty)
@@ -157,7 +157,7 @@ func routeQueryAnswersOldClientsWithUnquotedBrokerIDs(version: Int32) throws {
     let harness = NamesrvHarness()
     harness.register(topics: [topicTest, tbw102])
     harness.register(
-        brokerName: "broker-b", brokerAddr: "192.168.1.20:10911", cluster: "OtherCluster",
+        brokerName: "broker-b", brokerAddr: "127.0.1.20:10911", cluster: "OtherCluster",
         topics: [topicTest, tbw102])
 
     let deleteInOther = RemotingCommand.request(
@@ -181,7 +181,7 @@ func routeQueryAnswersOldClientsWithUnquotedBrokerIDs(version: Int32) throws {
     #expect(response.code == 0)
     #expect(
         response.bodyText
-            == #"{"brokerAddrTable":{"broker-a":{"brokerAddrs":{"0":"192.168.1.10:10911","1":"192.168.1.11:10911"},"brokerName":"broker-a","cluster":"DefaultCluster","enableActingMaster":false}},"clusterAddrTable":{"DefaultCluster":["broker-a"]}}"#
+            == #"{"brokerAddrTable":{"broker-a":{"brokerAddrs":{"0":"127.0.1.10:10911","1":"127.0.1.11:10911"},"brokerName":"broker-a","cluster":"DefaultCluster","enableActingMaster":false}},"clusterAddrTable":{"DefaultCluster":["broker-a"]}}"#
     )
 }
 
@@ -189,14 +189,14 @@ func routeQueryAnswersOldClientsWithUnquotedBrokerIDs(version: Int32) throws {
     let harness = NamesrvHarness()
     harness.register(topics: [topicTest, tbw102])
     harness.register(
-        brokerName: "broker-b", brokerAddr: "192.168.1.20:10911", cluster: "OtherCluster",
+        brokerName: "broker-b", brokerAddr: "127.0.1.20:10911", cluster: "OtherCluster",
         topics: [TopicConfig(topicName: "OnlyB"), tbw102])
     let byCluster = try #require(harness.send(.request(.getTopicsByCluster, extFields: ["cluster": "OtherCluster"])))
     #expect(byCluster.bodyText == #"{"topicList":["OnlyB","TBW102"]}"#)
     let system = try #require(harness.send(.request(.getSystemTopicListFromNameserver)))
     #expect(
         system.bodyText
-            == #"{"brokerAddr":"192.168.1.10:10911","topicList":["DefaultCluster","OtherCluster","broker-a","broker-b"]}"#
+            == #"{"brokerAddr":"127.0.1.10:10911","topicList":["DefaultCluster","OtherCluster","broker-a","broker-b"]}"#
     )
 }
 
@@ -243,7 +243,7 @@ func routeQueryAnswersOldClientsWithUnquotedBrokerIDs(version: Int32) throws {
             .request(
                 .queryDataVersion,
                 extFields: [
-                    "brokerName": "broker-a", "brokerAddr": "192.168.1.10:10911", "clusterName": "DefaultCluster",
+                    "brokerName": "broker-a", "brokerAddr": "127.0.1.10:10911", "clusterName": "DefaultCluster",
                     "brokerId": "0",
                 ], body: version.jsonBody()))
     }
@@ -257,7 +257,7 @@ func routeQueryAnswersOldClientsWithUnquotedBrokerIDs(version: Int32) throws {
     let harness = NamesrvHarness()
     registerMasterAndSlave(harness)
     let body =
-        #"{"brokerDatas":[{"brokerAddrs":{0:"192.168.1.10:10911"},"brokerName":"broker-a","cluster":"DefaultCluster"}],"filterServerTable":{},"queueDatas":[{"brokerName":"broker-a","perm":6,"readQueueNums":2,"topicSysFlag":0,"writeQueueNums":2}]}"#
+        #"{"brokerDatas":[{"brokerAddrs":{0:"127.0.1.10:10911"},"brokerName":"broker-a","cluster":"DefaultCluster"}],"filterServerTable":{},"queueDatas":[{"brokerName":"broker-a","perm":6,"readQueueNums":2,"topicSysFlag":0,"writeQueueNums":2}]}"#
     let request = RemotingCommand.request(
         .registerTopicInNamesrv, extFields: ["topic": "NewTopic"],
         body: ByteBuffer(string: body))

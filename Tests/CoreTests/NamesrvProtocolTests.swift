@@ -7,13 +7,13 @@ import Testing
 @Test func topicRouteDataDecodesFastjsonDefaultOutputWithUnquotedBrokerIDs() throws {
     // Spec §3.1, "default" form, as a Java 4.x name server sends it.
     let text =
-        #"{"brokerDatas":[{"brokerAddrs":{0:"192.168.1.10:10911",1:"192.168.1.11:10911"},"brokerName":"broker-a","cluster":"DefaultCluster","enableActingMaster":false}],"filterServerTable":{},"queueDatas":[{"brokerName":"broker-a","perm":6,"readQueueNums":4,"topicSysFlag":0,"writeQueueNums":4}]}"#
+        #"{"brokerDatas":[{"brokerAddrs":{0:"127.0.1.10:10911",1:"127.0.1.11:10911"},"brokerName":"broker-a","cluster":"DefaultCluster","enableActingMaster":false}],"filterServerTable":{},"queueDatas":[{"brokerName":"broker-a","perm":6,"readQueueNums":4,"topicSysFlag":0,"writeQueueNums":4}]}"#
     let route = try TopicRouteData(jsonBytes: Array(text.utf8))
     #expect(
         route.brokerDatas == [
             BrokerData(
                 cluster: "DefaultCluster", brokerName: "broker-a",
-                brokerAddrs: [0: "192.168.1.10:10911", 1: "192.168.1.11:10911"])
+                brokerAddrs: [0: "127.0.1.10:10911", 1: "127.0.1.11:10911"])
         ])
     #expect(
         route.queueDatas == [
@@ -105,9 +105,9 @@ import Testing
     #expect(kv.table == ["brokerVersion": "479", "n": "5"])
     let cluster = try ClusterInfo(
         jsonBytes: Array(
-            #"{"brokerAddrTable":{"broker-a":{"brokerAddrs":{0:"192.168.1.10:10911"},"brokerName":"broker-a","cluster":"DefaultCluster","enableActingMaster":false}},"clusterAddrTable":{"DefaultCluster":["broker-a"]}}"#
+            #"{"brokerAddrTable":{"broker-a":{"brokerAddrs":{0:"127.0.1.10:10911"},"brokerName":"broker-a","cluster":"DefaultCluster","enableActingMaster":false}},"clusterAddrTable":{"DefaultCluster":["broker-a"]}}"#
                 .utf8))
-    #expect(cluster.brokerAddrTable["broker-a"]?.brokerAddrs == [0: "192.168.1.10:10911"])
+    #expect(cluster.brokerAddrTable["broker-a"]?.brokerAddrs == [0: "127.0.1.10:10911"])
     #expect(cluster.clusterAddrTable == ["DefaultCluster": ["broker-a"]])
     let list = try TopicList(jsonBytes: Array(#"{"topicList":["b","a"]}"#.utf8))
     #expect(list.topicList == ["a", "b"] && list.brokerAddr == nil)

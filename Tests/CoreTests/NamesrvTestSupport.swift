@@ -63,7 +63,7 @@ struct NamesrvHarness {
     /// REGISTER_BROKER with a JSON body and a correct CRC.
     @discardableResult
     func register(
-        brokerName: String = "broker-a", brokerId: Int64 = 0, brokerAddr: String = "192.168.1.10:10911",
+        brokerName: String = "broker-a", brokerId: Int64 = 0, brokerAddr: String = "127.0.1.10:10911",
         cluster: String = "DefaultCluster", topics: [TopicConfig],
         dataVersion: DataVersion = DataVersion(timestamp: 1_700_000_000_000, counter: 1),
         connectionID: String = "connection-1"

@@ -1,7 +1,7 @@
 /// The addresses of one broker set (master and slaves sharing a broker name), as the name server publishes them
 /// (RocketMQ's `BrokerData`).
 ///
-/// JSON (standard form): `{"brokerAddrs":{"0":"192.168.1.10:10911","1":"192.168.1.11:10911"},
+/// JSON (standard form): `{"brokerAddrs":{"0":"127.0.1.10:10911","1":"127.0.1.11:10911"},
 /// "brokerName":"broker-a","cluster":"DefaultCluster","enableActingMaster":false}` with ids sorted; `zoneName` only
 /// when set. fastjson writes the ids unquoted; see `FastjsonCompatibility` for why and when Tern does too.
 public struct BrokerData: Sendable, Hashable, JSONBodyEncodable, JSONBodyDecodable {
