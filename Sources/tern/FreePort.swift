@@ -29,8 +29,7 @@ enum FreePort {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socketFD, $0, &length) }
         }
         guard named == 0 else { throw Unavailable() }
-        let port = Int(UInt16(bigEndian: address.sin_port))
-        // Keep clear of the VIP port (listen port - 2) falling below 1024 or onto something in use.
-        return port
+        // The VIP port (this - 2) is not checked: TernNode logs and skips it when it is taken.
+        return Int(UInt16(bigEndian: address.sin_port))
     }
 }
