@@ -306,7 +306,7 @@ private func echo(_ text: String) -> RemotingCommand {
 func loopbackThroughputWithSixtyFourInFlight() async throws {
     let harness = try await Harness.start()
     let client = try await harness.client()
-    let total = 200_000
+    let total = Int(ProcessInfo.processInfo.environment["TERN_REMOTING_BENCH"] ?? "") ?? 200_000
     let clock = ContinuousClock()
     let start = clock.now
     try await withThrowingTaskGroup(of: Void.self) { group in
