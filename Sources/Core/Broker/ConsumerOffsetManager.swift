@@ -17,21 +17,19 @@ public final class ConsumerOffsetManager: Sendable {
     }
 
     private let state = Mutex(State())
-    /// Serialises writers of the file so two persists cannot interleave their temp files.
-    private let persistLock = Mutex(())
-    private let file: ConfigFile
+    private let file: BrokerConfigFile
     private let logger: Logger
 
     /// - Parameters:
     ///   - configDirectory: the broker's config directory; the file is `<configDirectory>/consumerOffset.json`.
     public init(configDirectory: String, logger: Logger) {
-        file = ConfigFile(path: configDirectory + "/consumerOffset.json")
+        file = BrokerConfigFile(directory: configDirectory, name: "consumerOffset.json", logger: logger)
         self.logger = logger
     }
 
     /// Loads the file (or its `.bak`), replacing the in-memory table. A missing file leaves the table empty.
     public func load() {
-        guard let bytes = file.load(validate: { (try? JSONParser.parse($0)) != nil }),
+        guard let bytes = file.load(),
             let json = try? JSONParser.parse(bytes)
         else { return }
         var table: [String: [Int32: Int64]] = [:]
@@ -126,18 +124,14 @@ public final class ConsumerOffsetManager: Sendable {
 
     /// Writes the file if anything changed since the last write (or always with `force`). Blocking.
     public func persist(force: Bool = false) {
-        persistLock.withLock { _ in
-            let wasDirty = state.withLock { state in
-                defer { state.dirty = false }
-                return state.dirty
-            }
-            guard wasDirty || force else { return }
-            do {
-                try file.write(encode())
-            } catch {
-                state.withLock { $0.dirty = true }
-                logger.error("cannot persist consumer offsets", metadata: ["broker.error": "\(error)"])
-            }
-        }
+        file.persist(
+            snapshot: {
+                let wasDirty = state.withLock { state in
+                    defer { state.dirty = false }
+                    return state.dirty
+                }
+                return wasDirty || force ? encode() : nil
+            },
+            markDirty: { state.withLock { $0.dirty = true } })
     }
 }

@@ -19,8 +19,7 @@ public final class SubscriptionGroupManager: Sendable {
     }
 
     private let state = Mutex(State())
-    private let persistLock = Mutex(())
-    private let file: ConfigFile
+    private let file: BrokerConfigFile
     private let autoCreate: Bool
     private let clock: @Sendable () -> Int64
     private let logger: Logger
@@ -29,7 +28,7 @@ public final class SubscriptionGroupManager: Sendable {
         configDirectory: String, autoCreateSubscriptionGroup: Bool, clock: @escaping @Sendable () -> Int64,
         logger: Logger
     ) {
-        file = ConfigFile(path: configDirectory + "/subscriptionGroup.json")
+        file = BrokerConfigFile(directory: configDirectory, name: "subscriptionGroup.json", logger: logger)
         autoCreate = autoCreateSubscriptionGroup
         self.clock = clock
         self.logger = logger
@@ -46,7 +45,7 @@ public final class SubscriptionGroupManager: Sendable {
 
     /// Loads the file (or its `.bak`); entries in it replace same-named groups.
     public func load() {
-        guard let bytes = file.load(validate: { (try? JSONParser.parse($0)) != nil }),
+        guard let bytes = file.load(),
             let json = try? JSONParser.parse(bytes)
         else { return }
         let loaded = (json["subscriptionGroupTable"]?.objectValue ?? []).compactMap {
@@ -138,18 +137,14 @@ public final class SubscriptionGroupManager: Sendable {
 
     /// Writes the file if anything changed since the last write (or always with `force`). Blocking.
     public func persist(force: Bool = false) {
-        persistLock.withLock { _ in
-            let wasDirty = state.withLock { state in
-                defer { state.dirty = false }
-                return state.dirty
-            }
-            guard wasDirty || force else { return }
-            do {
-                try file.write(encode())
-            } catch {
-                state.withLock { $0.dirty = true }
-                logger.error("cannot persist subscription groups", metadata: ["broker.error": "\(error)"])
-            }
-        }
+        file.persist(
+            snapshot: {
+                let wasDirty = state.withLock { state in
+                    defer { state.dirty = false }
+                    return state.dirty
+                }
+                return wasDirty || force ? encode() : nil
+            },
+            markDirty: { state.withLock { $0.dirty = true } })
     }
 }

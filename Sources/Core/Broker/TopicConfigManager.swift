@@ -19,16 +19,15 @@ public final class TopicConfigManager: Sendable {
     }
 
     private let state = Mutex(State())
-    private let persistLock = Mutex(())
     private let changeHandler = Mutex<(@Sendable () -> Void)?>(nil)
-    private let file: ConfigFile
+    private let file: BrokerConfigFile
     private let configuration: BrokerConfiguration
     private let logger: Logger
 
     public init(configuration: BrokerConfiguration, logger: Logger) {
         self.configuration = configuration
         self.logger = logger
-        file = ConfigFile(path: configuration.configDirectory + "/topics.json")
+        file = BrokerConfigFile(directory: configuration.configDirectory, name: "topics.json", logger: logger)
         let systemTopics = Self.systemTopics(configuration)
         let now = configuration.clock()
         state.withLock { state in
@@ -137,20 +136,16 @@ public final class TopicConfigManager: Sendable {
 
     /// Writes `topics.json` if anything changed since the last write (or always with `force`). Blocking.
     public func persist(force: Bool = false) {
-        persistLock.withLock { _ in
-            let snapshot = state.withLock { state -> TopicConfigSerializeWrapper? in
-                guard state.dirty || force else { return nil }
-                state.dirty = false
-                return TopicConfigSerializeWrapper(topicConfigTable: state.table, dataVersion: state.dataVersion)
-            }
-            guard let snapshot else { return }
-            do {
-                try file.write(snapshot.jsonBytes())
-            } catch {
-                state.withLock { $0.dirty = true }
-                logger.error("cannot persist topic configs", metadata: ["broker.error": "\(error)"])
-            }
-        }
+        file.persist(
+            snapshot: {
+                let snapshot = state.withLock { state -> TopicConfigSerializeWrapper? in
+                    guard state.dirty || force else { return nil }
+                    state.dirty = false
+                    return TopicConfigSerializeWrapper(topicConfigTable: state.table, dataVersion: state.dataVersion)
+                }
+                return snapshot?.jsonBytes()
+            },
+            markDirty: { state.withLock { $0.dirty = true } })
     }
 
     private func insert(_ config: TopicConfig, into state: inout State) {
