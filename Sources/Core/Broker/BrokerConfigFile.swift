@@ -40,4 +40,19 @@ final class BrokerConfigFile: Sendable {
             }
         }
     }
+
+    /// `persist(snapshot:markDirty:)` for an owner whose dirty flag sits in its state mutex at `dirty`: clears the
+    /// flag and encodes when it was set (or `force`), sets it again when the write fails.
+    func persist<State>(_ state: borrowing Mutex<State>, dirty: any WritableKeyPath<State, Bool> & Sendable,
+                        force: Bool, encode: () -> [UInt8]) {
+        persist(
+            snapshot: {
+                let wasDirty = state.withLock { state in
+                    defer { state[keyPath: dirty] = false }
+                    return state[keyPath: dirty]
+                }
+                return wasDirty || force ? encode() : nil
+            },
+            markDirty: { state.withLock { $0[keyPath: dirty] = true } })
+    }
 }

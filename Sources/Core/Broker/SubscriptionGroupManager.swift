@@ -137,14 +137,6 @@ public final class SubscriptionGroupManager: Sendable {
 
     /// Writes the file if anything changed since the last write (or always with `force`). Blocking.
     public func persist(force: Bool = false) {
-        file.persist(
-            snapshot: {
-                let wasDirty = state.withLock { state in
-                    defer { state.dirty = false }
-                    return state.dirty
-                }
-                return wasDirty || force ? encode() : nil
-            },
-            markDirty: { state.withLock { $0.dirty = true } })
+        file.persist(state, dirty: \.dirty, force: force, encode: encode)
     }
 }
