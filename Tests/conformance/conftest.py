@@ -18,6 +18,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "v4: needs the rocketmq 0.4.4 client (pull consumer, batch, selector)")
+    config.addinivalue_line("markers", "tern_env(**settings): TERN_* environment variables the test's broker starts with")
 
 
 def pytest_collection_modifyitems(config, items):
@@ -38,7 +39,10 @@ def pytest_runtest_makereport(item, call):
 
 @pytest.fixture
 def tern(request, tmp_path):
-    """A started `tern start` process; its stdout/stderr tail is printed if the test fails."""
+    """A started `tern start` process; its stdout/stderr tail is printed if the test fails.
+
+    `@pytest.mark.tern_env(TERN_MESSAGE_DELAY_LEVEL="1s 2s")` starts it with those settings.
+    """
     binary = Path(os.environ.get("TERN_BIN", REPO / ".build" / "debug" / "tern"))
     if not binary.exists():
         pytest.fail(f"{binary} not built")
@@ -46,7 +50,8 @@ def tern(request, tmp_path):
     store.mkdir()
     logs = tmp_path / "logs"
     logs.mkdir()
-    process = TernProcess(binary, store, logs)
+    marker = request.node.get_closest_marker("tern_env")
+    process = TernProcess(binary, store, logs, environment=marker.kwargs if marker else None)
     process.start()
     yield process
     process.stop()

@@ -69,8 +69,11 @@ class Endpoints:
 class TernProcess:
     """One `tern start` process with its own store directory; restartable on the same store and ports."""
 
-    def __init__(self, binary: Path, store_path: Path, log_dir: Path) -> None:
+    def __init__(self, binary: Path, store_path: Path, log_dir: Path,
+                 environment: dict[str, str] | None = None) -> None:
         self.binary = binary
+        # Extra TERN_<KEY> settings (README "Configuration"), e.g. short delay levels for retry tests.
+        self.environment = dict(environment or {})
         self.store_path = store_path
         self.log_dir = log_dir
         self.namesrv_port, self.broker_port, self.http_port = free_ports()
@@ -101,7 +104,7 @@ class TernProcess:
         self.stderr_file = open(stderr_path, "wb")
         self.process = subprocess.Popen(
             self.command(), stdout=subprocess.PIPE, stderr=self.stderr_file, stdin=subprocess.DEVNULL,
-            text=True, bufsize=1,
+            text=True, bufsize=1, env={**os.environ, **self.environment},
         )
         ready = threading.Event()
         found: dict[str, Endpoints] = {}
