@@ -17,7 +17,7 @@ pytestmark = pytest.mark.skipif(IS_V4, reason="uses the 0.5.0rc2 producer and pu
 BINARY_BODY = bytes(range(1, 256)) * 3  # every byte value but NUL, not valid UTF-8
 # Above the C++ producer's 4 KiB compression threshold (compressMsgBodyOverHowmuch), so it is stored zlib-compressed.
 LARGE_BODY = "".join(f"line {index:05d}: the quick brown fox jumps over the lazy dog\n" for index in range(200)).encode()
-PROPERTY_NAMES = ("color", "count", "note")
+PROPERTY_NAMES = ("color", "count", "note", "urgent")
 
 
 def test_http_sends_reach_the_push_consumer_unchanged(tern, names):
@@ -30,7 +30,7 @@ def test_http_sends_reach_the_push_consumer_unchanged(tern, names):
         wait_until_consuming(probe_producer, names.topic, [received], queues=1)
         text = gateway.send_json(names.topic, {
             "body": "grüße, text body", "tags": "TagText", "keys": ["order-1", "order-2"],
-            "properties": {"color": "blue", "count": "7", "note": "a b=c"}})
+            "properties": {"color": "blue", "count": 7, "note": "a b=c", "urgent": True}})
         binary = gateway.send_json(names.topic, {
             "body": base64.b64encode(BINARY_BODY).decode(), "bodyEncoding": "base64", "tags": "TagBin",
             "keys": "bin-1", "properties": {"color": "green"}})
@@ -49,7 +49,8 @@ def test_http_sends_reach_the_push_consumer_unchanged(tern, names):
         got = by_id[text["messageId"]]
         assert (got.topic, got.body, got.tags, got.keys) == (
             names.topic, "grüße, text body".encode(), "TagText", "order-1 order-2")
-        assert got.props == {"color": "blue", "count": "7", "note": "a b=c"}
+        # JSON numbers and booleans arrive as their JSON text, the only form a RocketMQ property has.
+        assert got.props == {"color": "blue", "count": "7", "note": "a b=c", "urgent": "true"}
         got = by_id[binary["messageId"]]
         assert (got.body, got.tags, got.keys, got.props["color"]) == (BINARY_BODY, "TagBin", "bin-1", "green")
         got = by_id[raw["messageId"]]
