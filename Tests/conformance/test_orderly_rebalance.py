@@ -116,6 +116,10 @@ def test_orderly_consumers_joining_and_leaving_keep_per_key_order(tern, names):
         for key in KEYS:
             offsets = sent_offsets[key]
             assert offsets == sorted(offsets) and len(set(offsets)) == len(offsets), (key, offsets)
+            # Where the sends landed, independent of who consumed them: one queue, in send order.
+            stored = tern.admin_json_lines("message", "--key", key, "--topic", names.topic)
+            assert len({m["queueId"] for m in stored}) == 1, f"{key} stored in several queues"
+            assert [m["body"] for m in stored] == [f"{key}:{seq}" for seq in range(PHASES * ROUNDS_PER_PHASE)]
             mine = [event for event in events if event[1] == key]
             assert len({queue for _, _, _, queue, _ in mine}) == 1, f"{key} spread over queues: {mine}"
             for consumer in ("A", "B", "C"):
