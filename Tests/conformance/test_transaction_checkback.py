@@ -12,7 +12,7 @@ import pytest
 import rocketmq.client as rmq
 
 from clients import (Collector, IS_V4, eventually, make_message, non_probe, shutdown, start_producer,
-                     start_push_consumer, unique_instance_name, wait_until_consuming)
+                     unique_instance_name, wait_until_consuming)
 from rocketmq.ffi import dll
 
 pytestmark = pytest.mark.skipif(IS_V4, reason="TransactionMQProducer is in rocketmq-client-python 0.5.0rc2")
