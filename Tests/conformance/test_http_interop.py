@@ -89,7 +89,10 @@ def test_native_sends_are_pulled_and_popped_over_http_unchanged(tern, names):
 
     # The large body really is stored compressed (sysFlag bit 0), so the reads below prove the gateway inflates it.
     large_id = next(msg_id for msg_id, name in ids.items() if name == "large")
-    stored = json.loads(tern.admin("message", "--id", large_id).stdout.splitlines()[0])
+    # The key index is built after the send is acknowledged (as in RocketMQ), so look until it is there.
+    lookup = eventually(lambda: tern.admin("message", "--id", large_id, check=False).stdout.strip(), 10,
+                        message="the large message in the key index")
+    stored = json.loads(lookup.splitlines()[0])
     assert stored["sysFlag"] & 1 == 1 and base64.b64decode(stored["bodyBase64"]) != LARGE_BODY
 
     pulled = gateway.pull_all(names.topic, 0, expected=len(sent))

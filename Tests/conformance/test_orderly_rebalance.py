@@ -20,6 +20,7 @@ consumer keeps one queue locked until the broker's lock lifetime (60 s, RocketMQ
 only then can the survivor lock it and drain it. The survivors retry the lock all that time.
 """
 
+import json
 import threading
 
 import pytest
@@ -64,6 +65,13 @@ class Timeline:
 
     def count_by(self, consumer: str) -> int:
         return sum(1 for event in self.snapshot() if event[0] == consumer)
+
+
+def _stored_by_key(tern, topic: str, key: str, expected: int) -> list[dict] | None:
+    """The stored messages with `key` once the key index holds all `expected` of them (it is built asynchronously)."""
+    result = tern.admin("message", "--key", key, "--topic", topic, check=False)
+    stored = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+    return stored if len(stored) >= expected else None
 
 
 def test_orderly_consumers_joining_and_leaving_keep_per_key_order(tern, names):
@@ -117,7 +125,8 @@ def test_orderly_consumers_joining_and_leaving_keep_per_key_order(tern, names):
             offsets = sent_offsets[key]
             assert offsets == sorted(offsets) and len(set(offsets)) == len(offsets), (key, offsets)
             # Where the sends landed, independent of who consumed them: one queue, in send order.
-            stored = tern.admin_json_lines("message", "--key", key, "--topic", names.topic)
+            stored = eventually(lambda: _stored_by_key(tern, names.topic, key, PHASES * ROUNDS_PER_PHASE), 10,
+                                message=f"{key} in the key index")
             assert len({m["queueId"] for m in stored}) == 1, f"{key} stored in several queues"
             assert [m["body"] for m in stored] == [f"{key}:{seq}" for seq in range(PHASES * ROUNDS_PER_PHASE)]
             mine = [event for event in events if event[1] == key]

@@ -73,7 +73,14 @@ def test_reconsume_later_retries_with_growing_delay_then_dead_letters(tern, name
         sent = producer.send_sync(make_message(names.topic, "fail-always", tags="TagR", keys="retry-key",
                                                props={"color": "red"}))
         assert sent.status == rmq.SendStatus.OK
-        origin = gateway.ok("GET", f"/v1/messages/{sent.msg_id}", query={"topic": names.topic})
+
+        def lookup_original():
+            # The key index is built after the send is acknowledged (as in RocketMQ), so look until it is there.
+            status, payload = gateway.request("GET", f"/v1/messages/{sent.msg_id}", query={"topic": names.topic})
+            assert status in (200, 404), payload
+            return payload if status == 200 else None
+
+        origin = eventually(lookup_original, 10, message="the original message in the key index")
 
         attempts = 1 + MAX_RECONSUME_TIMES
         eventually(lambda: len(listener.snapshot()) >= attempts, 40, message=f"{attempts} deliveries")
