@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass, field
 
 import rocketmq.client as rmq
+from rocketmq.exceptions import RocketMQException
 from rocketmq.ffi import dll
 
 IS_V4 = hasattr(rmq, "PullConsumer")  # only rocketmq 0.4.4 ships the pull consumer
@@ -142,14 +143,24 @@ def wait_until_consuming(producer, topic: str, collectors: list[Collector], queu
     def queues_seen(collector: Collector) -> set[int]:
         return {m.queue_id for m in collector.snapshot() if m.body.startswith(b"probe-")}
 
+    failures: list[str] = []
+
     def ready() -> bool:
         for _ in range(queues):  # the producer round-robins queues, so `queues` sends cover them all
-            producer.send_sync(make_message(topic, f"probe-{next(counter)}", tags="probe"))
+            try:
+                producer.send_sync(make_message(topic, f"probe-{next(counter)}", tags="probe"))
+            except RocketMQException as error:
+                # On a loaded machine the C++ client's first sends can fail while it sets up its connections
+                # (it reports any exhausted retry as "No route info of this topic"); a probe just tries again.
+                failures.append(str(error))
         if all_collectors_each_queue:
             return all(len(queues_seen(c)) >= queues for c in collectors)
         return len(set().union(*(queues_seen(c) for c in collectors))) >= queues
 
-    eventually(ready, timeout, interval=1.0, message=f"consumers to receive probes from {queues} queues")
+    try:
+        eventually(ready, timeout, interval=1.0, message=f"consumers to receive probes from {queues} queues")
+    except AssertionError as error:
+        raise AssertionError(f"{error}; last probe send failures: {failures[-3:]}") from None
 
 
 def non_probe(messages: list[Received]) -> list[Received]:
