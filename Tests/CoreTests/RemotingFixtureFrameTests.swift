@@ -41,12 +41,6 @@ private func fixtureFiles() -> [URL] {
             #expect(command.code == code, "\(name)")
         }
         #expect(!command.isResponse, "\(name)")
-        // Real client headers take the hand-decoded fast path.
-        if let word = bytes.count >= 8 ? ByteBuffer(bytes: bytes).getInteger(at: 4, as: UInt32.self) : nil,
-           word >> 24 == 0 {
-            let header = ByteBuffer(bytes: bytes[8..<(8 + Int(word & 0x00FF_FFFF))])
-            #expect(RemotingCommand(fastJSONHeader: header) != nil, "\(name) fell back to yajl")
-        }
         // Re-encoding and decoding again gives the same command (values normalised to strings).
         var encoded = ByteBuffer()
         try command.encode(into: &encoded)

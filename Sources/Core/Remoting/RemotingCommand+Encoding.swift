@@ -9,10 +9,13 @@ extension RemotingCommand {
     /// - Parameters:
     ///   - buffer: where the frame is appended.
     ///   - serializeType: `.json` (what Tern always answers with) or `.rocketMQ`.
+    ///   - headerWriter: a JSON writer to reuse for the header (reset first), as a connection's encoder does for
+    ///     every frame it writes; a new one when nil.
     /// - Throws: ``RemotingCodecError/malformedHeader(reason:)`` when the command does not fit the binary header
     ///   (code or version beyond int16, key longer than 32767 bytes) or the header exceeds 24 bits of length.
     public func encode(into buffer: inout ByteBuffer,
-                       serializeType: RemotingSerializeType = .json) throws(RemotingCodecError) {
+                       serializeType: RemotingSerializeType = .json,
+                       headerWriter: JSONWriter? = nil) throws(RemotingCodecError) {
         let start = buffer.writerIndex
         buffer.writeInteger(UInt32(0))  // frameLength, patched below
         buffer.writeInteger(UInt32(0))  // header-length word, patched below
@@ -20,7 +23,10 @@ extension RemotingCommand {
         if serializeType == .rocketMQ {
             try encodeBinaryHeader(into: &buffer)
         } else {
-            buffer.writeBytes(jsonHeader())
+            let writer = headerWriter ?? JSONWriter()
+            writer.reset()
+            writeJSONHeader(with: writer)
+            writer.withBytes { buffer.writeBytes($0) }
         }
         let headerLength = buffer.writerIndex - headerStart
         guard headerLength <= 0x00FF_FFFF else {
@@ -37,14 +43,17 @@ extension RemotingCommand {
     /// The compact JSON header text (see ``encode(into:serializeType:)``).
     public func jsonHeader() -> [UInt8] {
         let writer = JSONWriter()
+        writeJSONHeader(with: writer)
+        return writer.bytes()
+    }
+
+    private func writeJSONHeader(with writer: JSONWriter) {
         writer.beginObject()
         writer.field("code", code)
         if !extFields.isEmpty {
             writer.key("extFields")
             writer.beginObject()
-            for key in extFields.keys.sorted() {
-                if let value = extFields[key] { writer.field(key, value) }
-            }
+            for (key, value) in extFields.sorted(by: { $0.key < $1.key }) { writer.field(key, value) }
             writer.endObject()
         }
         writer.field("flag", flag)
@@ -54,7 +63,6 @@ extension RemotingCommand {
         writer.field("serializeTypeCurrentRPC", "JSON")
         writer.field("version", version)
         writer.endObject()
-        return writer.bytes()
     }
 
     private func encodeBinaryHeader(into buffer: inout ByteBuffer) throws(RemotingCodecError) {

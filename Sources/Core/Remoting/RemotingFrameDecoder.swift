@@ -78,12 +78,7 @@ public struct RemotingFrameDecoder: ByteToMessageDecoder {
         do {
             var command: RemotingCommand
             if type == .json {
-                // Hand-decoded fast path; anything unusual goes through yajl, which also words the errors.
-                if let fast = RemotingCommand(fastJSONHeader: header) {
-                    command = fast
-                } else {
-                    command = try RemotingCommand(jsonHeader: header)
-                }
+                command = try RemotingCommand(jsonHeader: header)
             } else {
                 command = try RemotingCommand(binaryHeader: header)
             }

@@ -12,6 +12,8 @@ public final class RemotingFrameEncoder: ChannelOutboundHandler {
     private static let copyBodyThreshold = 4096
 
     public let serializeType: RemotingSerializeType
+    /// One yajl generator for every JSON header this channel writes.
+    private let headerWriter = JSONWriter()
 
     /// - Parameter serializeType: the header format to write; servers answer in JSON (spec 1.6).
     public init(serializeType: RemotingSerializeType = .json) {
@@ -27,13 +29,13 @@ public final class RemotingFrameEncoder: ChannelOutboundHandler {
             if splitBody {
                 // Encode the header with the body's length, then send the body buffer untouched.
                 command.body = nil
-                try command.encode(into: &buffer, serializeType: serializeType)
+                try command.encode(into: &buffer, serializeType: serializeType, headerWriter: headerWriter)
                 let bodyLength = body?.readableBytes ?? 0
                 if let frameLength = buffer.getInteger(at: buffer.readerIndex, as: UInt32.self) {
                     buffer.setInteger(frameLength + UInt32(bodyLength), at: buffer.readerIndex)
                 }
             } else {
-                try command.encode(into: &buffer, serializeType: serializeType)
+                try command.encode(into: &buffer, serializeType: serializeType, headerWriter: headerWriter)
             }
         } catch {
             promise?.fail(error)
