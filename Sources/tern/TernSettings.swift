@@ -28,7 +28,7 @@ struct TernSettings {
         "flushIntervalCommitLog", "flushCommitLogLeastPages", "messageIndexEnable", "longPollingEnable",
         "regionId", "brokerPermission", "maxHashSlotNum", "maxIndexNum", "kvConfigPath", "warmMapedFileEnable",
         "messageDelayLevel", "timerWheelEnable", "timerMaxDelaySec", "enablePropertyFilter", "transactionTimeOut",
-        "transactionCheckMax", "transactionCheckInterval", "rejectTransactionMessage",
+        "transactionCheckMax", "transactionCheckInterval", "rejectTransactionMessage", "rebalanceLockMaxLiveTime",
     ]
 
     /// A setting that could not be used, named so the operator can fix it.
@@ -113,6 +113,14 @@ struct TernSettings {
         broker.transactionCheckMax = try reader.int("transactionCheckMax").map(Int32.init) ?? broker.transactionCheckMax
         broker.transactionCheckInterval =
             try reader.int("transactionCheckInterval").map(Int64.init) ?? broker.transactionCheckInterval
+        if let lifetime = try reader.int("rebalanceLockMaxLiveTime") {
+            // Clients renew their queue locks every 20 s; a shorter lifetime would let two members own one queue.
+            guard lifetime >= 20_000 else {
+                throw InvalidSetting(key: "rebalanceLockMaxLiveTime", value: String(lifetime),
+                                     expected: "milliseconds, at least 20000 (clients renew locks every 20 s)")
+            }
+            broker.rebalanceLockMaxLiveTime = Int64(lifetime)
+        }
     }
 
     private mutating func applyStore(_ reader: inout SettingReader) throws {

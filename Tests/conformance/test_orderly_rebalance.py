@@ -14,10 +14,11 @@ What RocketMQ guarantees, and so what this test asserts:
   the highest one seen so far plus one** (nothing is consumed before its predecessor), and **every sequence number
   is consumed** by the time the last consumer has drained the queues.
 
-Duration: about a minute, on purpose. rocketmq-client-cpp 2.x's `Rebalance::unlockAll` never puts the first queue
-of each broker into its UNLOCK_BATCH_MQ at shutdown (it creates the list without adding that queue), so a stopped
-consumer keeps one queue locked until the broker's lock lifetime (60 s, RocketMQ's `lockMaxLiveTime`) runs out;
-only then can the survivor lock it and drain it. The survivors retry the lock all that time.
+Duration: about half a minute, on purpose. rocketmq-client-cpp 2.x's `Rebalance::unlockAll` never puts the first
+queue of each broker into its UNLOCK_BATCH_MQ at shutdown (it creates the list without adding that queue), so a
+stopped consumer keeps one queue locked until the broker's lock lifetime runs out; only then can the survivor lock
+it and drain it. The survivors retry the lock all that time. The broker runs with `rebalanceLockMaxLiveTime` 30 s
+instead of RocketMQ's 60 s: still above the clients' 20 s renewal interval, so a live owner never loses its lock.
 """
 
 import json
@@ -74,6 +75,7 @@ def _stored_by_key(tern, topic: str, key: str, expected: int) -> list[dict] | No
     return stored if len(stored) >= expected else None
 
 
+@pytest.mark.tern_env(TERN_REBALANCE_LOCK_MAX_LIVE_TIME="30000")
 def test_orderly_consumers_joining_and_leaving_keep_per_key_order(tern, names):
     tern.create_topic(names.topic, queues=4)
     producer = start_producer(tern.namesrv, names.producer_group, orderly=True)
