@@ -17,8 +17,9 @@ import Darwin
 ///   up to the second (`TIMER_OUT_MS + 1000`), so it is never early and at most one second late (plus put latency).
 /// * Delivery reads the record by physical offset and re-puts it into `REAL_TOPIC` / `REAL_QID` (`ParkedMessage`);
 ///   a failed put is retried after 100 ms.
-/// * Restart: `TimerCheckpoint` (`config/timercheck.json`, written each second when it changed and on shutdown)
-///   tells where to rebuild from and what to skip; see its documentation for the at-least-once guarantee.
+/// * Restart: `TimerCheckpoint` (`config/timercheck.json`, written each second when it changed, off the tick on
+///   `checkpointWriter`, and on shutdown) tells where to rebuild from and what to skip; see its documentation for the
+///   at-least-once guarantee after a crash (a graceful shutdown waits for in-flight deliveries: nothing twice).
 ///
 /// Unlike RocketMQ there is no timerlog on disk: the consume queue of `rmq_sys_wheel_timer` plus the checkpoint is
 /// the durable state, and the wheel is rebuilt from it (one record read per pending message at start).
@@ -44,6 +45,7 @@ public final class TimerMessageService: Sendable {
         var running = false
         var generation = 0
         var scanRequested = false
+        var checkpointQueued = false
         var deliveredCount: Int64 = 0
     }
 
@@ -57,9 +59,13 @@ public final class TimerMessageService: Sendable {
 
     /// - Parameters:
     ///   - configDirectory: where `timercheck.json` lives; nil keeps nothing on disk (benchmarks).
+    ///   - checkpointWriter: runs the per-tick checkpoint writes, so their fsyncs never hold up a tick (under a
+    ///     heavy write load they took seconds and every delivery waited); nil writes on the tick (manual clocks).
     ///   - slotCount: seconds covered by the wheel before entries wait in its overflow heap.
     public init(store: any MessageStore, configDirectory: String?, clock: @escaping @Sendable () -> Int64,
-                scheduler: any TimerScheduler, logger: Logger, slotCount: Int = 3600) {
+                scheduler: any TimerScheduler, checkpointWriter: (any TimerScheduler)? = nil, logger: Logger,
+                slotCount: Int = 3600) {
+        self.checkpointWriter = checkpointWriter
         self.store = store
         self.clock = clock
         self.scheduler = scheduler
@@ -74,6 +80,7 @@ public final class TimerMessageService: Sendable {
     }
 
     let persistsCheckpoint: Bool
+    let checkpointWriter: (any TimerScheduler)?
 
     /// Loads the checkpoint, rebuilds the wheel from it, and starts ticking at each second boundary. Blocking.
     public func start() {
@@ -161,8 +168,23 @@ public final class TimerMessageService: Sendable {
             scanAvailable(limit: Self.scanEntriesPerJob)
             let now = clock()
             deliverDue(now: now)
-            persist()
+            persistFromTick()
             scheduleTick(generation: generation, now: clock())
+        }
+    }
+
+    /// The tick's checkpoint write: on `checkpointWriter` when there is one (at most one write queued; it snapshots
+    /// the state when it runs), else here.
+    private func persistFromTick() {
+        guard let checkpointWriter else { return persist() }
+        let alreadyQueued = state.withLock { state -> Bool in
+            defer { state.checkpointQueued = true }
+            return state.checkpointQueued
+        }
+        guard !alreadyQueued else { return }
+        checkpointWriter.schedule(afterMilliseconds: 0) { [self] in
+            state.withLock { $0.checkpointQueued = false }
+            persist()
         }
     }
 
