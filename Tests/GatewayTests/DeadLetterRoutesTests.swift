@@ -42,7 +42,7 @@ import Testing
         let queueId = try #require(sent.json?["queueId"]?.int64Value)
         let offset = try #require(sent.json?["queueOffset"]?.int64Value)
         let pulled = try await client.request(
-            "GET", "/v1/topics/DlqOrigin/queues/\(queueId)/messages?offset=\(offset)&group=\(group)")
+            "GET", "/v1/topics/DlqOrigin/queues/\(queueId)/messages?offset=\(offset)&waitMs=1000&group=\(group)")
         let message = try #require(pulled.json?["messages"]?[0])
         let commitLogOffset = try #require(message["commitLogOffset"]?.int64Value)
         let processor = try #require(broker.processors[RequestCode.consumerSendMessageBack.rawValue])
@@ -79,7 +79,7 @@ import Testing
             let queueId = try #require(result["queueId"]?.int64Value)
             let offset = try #require(result["queueOffset"]?.int64Value)
             let pulled = try await client.request(
-                "GET", "/v1/topics/DlqOrigin/queues/\(queueId)/messages?offset=\(offset)&group=http-dlq")
+                "GET", "/v1/topics/DlqOrigin/queues/\(queueId)/messages?offset=\(offset)&waitMs=1000&group=http-dlq")
             let copy = try #require(pulled.json?["messages"]?[0])
             for field in ["body", "tags", "keys", "properties", "messageId"] {
                 #expect(copy[field] == original[field], "\(field): \(String(describing: copy[field]))")

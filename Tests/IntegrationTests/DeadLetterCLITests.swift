@@ -42,11 +42,17 @@ import Testing
             ]), timeout: .seconds(10))
     }
 
-    /// The one message at `offset` of queue `queueId`.
+    /// The one message at `offset` of queue `queueId`; the consume queue is built asynchronously after the send is
+    /// answered, so this polls for up to 10 s.
     private func message(_ client: RemotingTestClient, topic: String, queueId: Int32, offset: Int64) async throws
         -> DecodedMessage
     {
-        let pulled = try await client.pull(topic: topic, queueId: queueId, offset: offset, maxCount: 1)
+        let deadline = ContinuousClock.now + .seconds(10)
+        var pulled = try await client.pull(topic: topic, queueId: queueId, offset: offset, maxCount: 1)
+        while pulled.messages.isEmpty, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+            pulled = try await client.pull(topic: topic, queueId: queueId, offset: offset, maxCount: 1)
+        }
         return try #require(pulled.messages.first, "no message at \(topic):\(queueId):\(offset), code \(pulled.code)")
     }
 
@@ -79,7 +85,13 @@ import Testing
                                        delayLevel: -1, topic: "DlqOrigin")
         #expect(back1.code == ResponseCode.success.rawValue && back2.code == ResponseCode.success.rawValue)
 
-        let listed = try admin(node, "dlq", "list", "--group", "DlqGroup")
+        // Dead letters become listable once the DLQ's consume queue has them (built asynchronously).
+        var listed = try admin(node, "dlq", "list", "--group", "DlqGroup")
+        let deadline = ContinuousClock.now + .seconds(10)
+        while listed.lines.count < 2, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+            listed = try admin(node, "dlq", "list", "--group", "DlqGroup")
+        }
         #expect(listed.status == 0, "\(listed.stderr)")
         #expect(listed.lines.count == 2, "\(listed.stdout)")
         let dead = try #require(listed.lines.first)

@@ -25,6 +25,8 @@ public final class DeadLetterQueueProcessor: RequestProcessor {
     static let resendProducerGroup = "TERN_DLQ_RESEND_PRODUCER"
     /// Bytes read per page at most; a page stops early rather than exceed it.
     static let maxPageBytes = 64 * 1024 * 1024
+    /// Newest DLQ records searched for a UNIQ_KEY the key index does not have yet.
+    static let indexLagScanLimit: Int64 = 4096
 
     private let store: any MessageStore
     private let topics: TopicConfigManager
@@ -212,8 +214,29 @@ public final class DeadLetterQueueProcessor: RequestProcessor {
         let matching = candidates.filter {
             $0.topic == topic && $0.property(MessageProperties.uniqueKey) == messageId
         }
-        guard let newest = matching.max(by: { $0.queueOffset.rawValue < $1.queueOffset.rawValue }) else {
-            throw BrokerRequestError(.queryNotFound, "no message with id \(messageId) in \(topic)")
+        if let newest = matching.max(by: { $0.queueOffset.rawValue < $1.queueOffset.rawValue }) { return newest }
+        // The key index is built behind the consume queue, so a dead letter the list already shows may not be
+        // indexed yet: look through the newest records of the queue itself.
+        if let scanned = newestRecord(topic: topic, uniqueKey: messageId) { return scanned }
+        throw BrokerRequestError(.queryNotFound, "no message with id \(messageId) in \(topic)")
+    }
+
+    /// The newest of the last `indexLagScanLimit` records of DLQ queue 0 whose UNIQ_KEY is `uniqueKey`.
+    private func newestRecord(topic: String, uniqueKey: String) -> DecodedMessage? {
+        let maxOffset = store.maxOffset(topic: topic, queueId: 0).rawValue
+        var offset = max(store.minOffset(topic: topic, queueId: 0).rawValue, maxOffset - Self.indexLagScanLimit)
+        var newest: DecodedMessage?
+        while offset < maxOffset {
+            let result = store.messages(
+                topic: topic, queueId: 0, offset: QueueOffset(offset), maxCount: Int(Self.maxCountLimit),
+                maxBytes: Self.maxPageBytes, filter: nil)
+            for record in result.messages {
+                if let message = MessageRecord.decode(record), message.property(MessageProperties.uniqueKey) == uniqueKey {
+                    newest = message
+                }
+            }
+            guard result.nextBeginOffset.rawValue > offset else { break }
+            offset = result.nextBeginOffset.rawValue
         }
         return newest
     }
