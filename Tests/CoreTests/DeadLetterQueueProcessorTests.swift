@@ -28,7 +28,9 @@ import Testing
         fixture.broker.topics.update(TopicConfig(topicName: "%DLQ%G", readQueueNums: 1, writeQueueNums: 1))
         for (body, origin) in bodies {
             let result = await withCheckedContinuation { continuation in
-                fixture.store.putMessage(Self.deadLetter(body: body, originTopic: origin)) { continuation.resume(returning: $0) }
+                fixture.store.putMessage(Self.deadLetter(body: body, originTopic: origin)) {
+                    continuation.resume(returning: $0)
+                }
             }
             #expect(result.status == .putOK)
         }
@@ -52,8 +54,9 @@ import Testing
         #expect(dead.msgId == "UK-poison" && dead.reconsumeTimes == 5 && dead.bodySize == 6)
         #expect(dead.tags == "TagA" && dead.keys == "k1 k2")
 
-        let resent = try #require(await fixture.call(
-            request(.ternResendDeadLetterMessages, ["consumerGroup": "G", "msgId": "UK-poison"])))
+        let resent = try #require(
+            await fixture.call(
+                request(.ternResendDeadLetterMessages, ["consumerGroup": "G", "msgId": "UK-poison"])))
         #expect(resent.code == ResponseCode.success.rawValue, "\(resent.remark ?? "")")
         let resentBody = try #require(resent.body)
         let entry = try #require(try DeadLetterResendResult(jsonBody: resentBody).results.first)
@@ -74,14 +77,16 @@ import Testing
     @Test func aCopyIsNeverSentToAnOriginTopicThatNoLongerExists() async throws {
         let fixture = try await fixture(withDeadLetters: [("kept", "Orders"), ("orphan", "Deleted")])
         defer { fixture.directory.remove() }
-        let single = try #require(await fixture.call(
-            request(.ternResendDeadLetterMessages, ["consumerGroup": "G", "msgId": "UK-orphan"])))
+        let single = try #require(
+            await fixture.call(
+                request(.ternResendDeadLetterMessages, ["consumerGroup": "G", "msgId": "UK-orphan"])))
         #expect(single.code == ResponseCode.topicNotExist.rawValue)
         #expect(single.remark?.contains("Deleted") == true)
         #expect(fixture.broker.topics.config("Deleted") == nil, "not auto-created")
 
-        let all = try #require(await fixture.call(
-            request(.ternResendDeadLetterMessages, ["consumerGroup": "G", "all": "true"])))
+        let all = try #require(
+            await fixture.call(
+                request(.ternResendDeadLetterMessages, ["consumerGroup": "G", "all": "true"])))
         #expect(all.code == ResponseCode.success.rawValue)
         let allBody = try #require(all.body)
         let result = try DeadLetterResendResult(jsonBody: allBody)

@@ -28,18 +28,23 @@ import Testing
         let out = stdout.fileHandleForReading.readDataToEndOfFile()
         let err = stderr.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
-                   stderr: String(decoding: err, as: UTF8.self))
+        return Run(
+            status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
+            stderr: String(decoding: err, as: UTF8.self))
     }
 
     /// CONSUMER_SEND_MSG_BACK of the record at `commitLogOffset` for `group`.
-    private func sendBack(_ client: RemotingTestClient, commitLogOffset: Int64, group: String, delayLevel: Int32,
-                          topic: String) async throws -> RemotingCommand {
+    private func sendBack(
+        _ client: RemotingTestClient, commitLogOffset: Int64, group: String, delayLevel: Int32,
+        topic: String
+    ) async throws -> RemotingCommand {
         try await client.client.request(
-            .request(.consumerSendMessageBack, extFields: [
-                "offset": String(commitLogOffset), "group": group, "delayLevel": String(delayLevel),
-                "originTopic": topic, "unitMode": "false",
-            ]), timeout: .seconds(10))
+            .request(
+                .consumerSendMessageBack,
+                extFields: [
+                    "offset": String(commitLogOffset), "group": group, "delayLevel": String(delayLevel),
+                    "originTopic": topic, "unitMode": "false",
+                ]), timeout: .seconds(10))
     }
 
     /// The one message at `offset` of queue `queueId`; the consume queue is built asynchronously after the send is
@@ -79,10 +84,12 @@ import Testing
         let original = try await message(client, topic: "DlqOrigin", queueId: 0, offset: 0)
         let other = try await message(client, topic: "DlqOrigin", queueId: 0, offset: 1)
         // One through the group's retry limit, one through delayLevel -1 (the client asking for the DLQ).
-        let back1 = try await sendBack(client, commitLogOffset: original.physicalOffset.rawValue, group: "DlqGroup",
-                                       delayLevel: 0, topic: "DlqOrigin")
-        let back2 = try await sendBack(client, commitLogOffset: other.physicalOffset.rawValue, group: "DlqGroup",
-                                       delayLevel: -1, topic: "DlqOrigin")
+        let back1 = try await sendBack(
+            client, commitLogOffset: original.physicalOffset.rawValue, group: "DlqGroup",
+            delayLevel: 0, topic: "DlqOrigin")
+        let back2 = try await sendBack(
+            client, commitLogOffset: other.physicalOffset.rawValue, group: "DlqGroup",
+            delayLevel: -1, topic: "DlqOrigin")
         #expect(back1.code == ResponseCode.success.rawValue && back2.code == ResponseCode.success.rawValue)
 
         // Dead letters become listable once the DLQ's consume queue has them (built asynchronously).
@@ -134,15 +141,17 @@ import Testing
         #expect(try admin(node, "dlq", "list", "--group", "DlqGroup").lines.count == 2)
 
         // An offset id works too, and --all re-sends every dead letter in DLQ order.
-        let byOffsetID = try admin(node, "dlq", "resend", "--group", "DlqGroup", "--msg-id",
-                                   dead["offsetMsgId"]?.stringValue ?? "")
+        let byOffsetID = try admin(
+            node, "dlq", "resend", "--group", "DlqGroup", "--msg-id",
+            dead["offsetMsgId"]?.stringValue ?? "")
         #expect(byOffsetID.lines.first?["sent"] == .bool(true), "\(byOffsetID.stderr)")
         let all = try admin(node, "dlq", "resend", "--group", "DlqGroup", "--all")
         #expect(all.status == 0, "\(all.stderr)")
         #expect(all.lines.map { $0["dlqQueueOffset"]?.int64Value } == [0, 1])
         #expect(all.lines.allSatisfy { $0["sent"] == .bool(true) })
-        let lastCopy = try await message(client, topic: "DlqOrigin", queueId: Int32(all.lines[1]["queueId"]?.int64Value ?? 0),
-                                         offset: all.lines[1]["queueOffset"]?.int64Value ?? -1)
+        let lastCopy = try await message(
+            client, topic: "DlqOrigin", queueId: Int32(all.lines[1]["queueId"]?.int64Value ?? 0),
+            offset: all.lines[1]["queueOffset"]?.int64Value ?? -1)
         #expect(lastCopy.body.map { String(buffer: $0) } == "poison-2")
         #expect(lastCopy.propertiesDictionary == other.propertiesDictionary)
 

@@ -104,8 +104,11 @@ public final class DeadLetterQueueProcessor: RequestProcessor {
             let result = DeadLetterResendResult(
                 group: group, maxOffset: maxOffset, nextOffset: nextOffset, results: entries)
             if !all, let entry = entries.first, !entry.isSent {
-                context.reply(to: request, request.response(ResponseCode(rawValue: entry.responseCode),
-                                                            remark: entry.remark))
+                context.reply(
+                    to: request,
+                    request.response(
+                        ResponseCode(rawValue: entry.responseCode),
+                        remark: entry.remark))
             } else {
                 context.reply(to: request, request.response(.success, body: result.jsonBody()))
             }
@@ -134,8 +137,11 @@ public final class DeadLetterQueueProcessor: RequestProcessor {
             return
         }
         guard topics.config(origin.topic) != nil else {
-            completion(failed(.topicNotExist, "origin topic \(origin.topic) of dead letter "
-                + "\(record.offsetMessageId) no longer exists"))
+            completion(
+                failed(
+                    .topicNotExist,
+                    "origin topic \(origin.topic) of dead letter "
+                        + "\(record.offsetMessageId) no longer exists"))
             return
         }
         guard let request = origin.sendRequest(producerGroup: Self.resendProducerGroup, bornTimestamp: clock()) else {
@@ -143,26 +149,31 @@ public final class DeadLetterQueueProcessor: RequestProcessor {
             return
         }
         let uniqueKey = record.property(MessageProperties.uniqueKey)
-        send.process(request, context: ForwardedRequestContext(forwarding: context) { response in
-            guard response.code == ResponseCode.success.rawValue else {
-                completion(failed(ResponseCode(rawValue: response.code), response.remark ?? ""))
-                return
-            }
-            let offsetMessageId = response.extFields["msgId"] ?? ""
-            completion(DeadLetterResendResult.Entry(
-                dlqOffsetMsgId: record.offsetMessageId, dlqQueueOffset: record.queueOffset.rawValue,
-                topic: origin.topic, responseCode: response.code, remark: response.remark ?? "",
-                msgId: uniqueKey ?? offsetMessageId, offsetMsgId: offsetMessageId,
-                queueId: Int32(response.extFields["queueId"] ?? "") ?? -1,
-                queueOffset: Int64(response.extFields["queueOffset"] ?? "") ?? -1))
-        })
+        send.process(
+            request,
+            context: ForwardedRequestContext(forwarding: context) { response in
+                guard response.code == ResponseCode.success.rawValue else {
+                    completion(failed(ResponseCode(rawValue: response.code), response.remark ?? ""))
+                    return
+                }
+                let offsetMessageId = response.extFields["msgId"] ?? ""
+                completion(
+                    DeadLetterResendResult.Entry(
+                        dlqOffsetMsgId: record.offsetMessageId, dlqQueueOffset: record.queueOffset.rawValue,
+                        topic: origin.topic, responseCode: response.code, remark: response.remark ?? "",
+                        msgId: uniqueKey ?? offsetMessageId, offsetMsgId: offsetMessageId,
+                        queueId: Int32(response.extFields["queueId"] ?? "") ?? -1,
+                        queueOffset: Int64(response.extFields["queueOffset"] ?? "") ?? -1))
+            })
     }
 
     // MARK: Reading the DLQ
 
     /// `%DLQ%<group>`, after checking the name and that the group or its DLQ exists.
     private func deadLetterTopic(group: String) throws(BrokerRequestError) -> String {
-        if let remark = AdminGroupProcessor.groupNameError(group) { throw BrokerRequestError(.invalidParameter, remark) }
+        if let remark = AdminGroupProcessor.groupNameError(group) {
+            throw BrokerRequestError(.invalidParameter, remark)
+        }
         let topic = TopicValidator.deadLetterTopic(group: group)
         guard subscriptionGroups.config(group) != nil || topics.config(topic) != nil else {
             throw BrokerRequestError(.subscriptionGroupNotExist, "subscription group not exist, \(group)")
@@ -231,7 +242,9 @@ public final class DeadLetterQueueProcessor: RequestProcessor {
                 topic: topic, queueId: 0, offset: QueueOffset(offset), maxCount: Int(Self.maxCountLimit),
                 maxBytes: Self.maxPageBytes, filter: nil)
             for record in result.messages {
-                if let message = MessageRecord.decode(record), message.property(MessageProperties.uniqueKey) == uniqueKey {
+                if let message = MessageRecord.decode(record),
+                    message.property(MessageProperties.uniqueKey) == uniqueKey
+                {
                     newest = message
                 }
             }

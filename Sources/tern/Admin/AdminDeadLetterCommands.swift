@@ -47,7 +47,8 @@ struct AdminDeadLetterListCommand: AsyncParsableCommand {
                     if AdminDeadLetterCommand.isUnknownGroup(response) { break }
                     guard response.code == ResponseCode.success.rawValue, let body = response.body else {
                         throw AdminFailure(
-                            .refused, "TERN_QUERY_DLQ_MESSAGE failed on \(broker.address): "
+                            .refused,
+                            "TERN_QUERY_DLQ_MESSAGE failed on \(broker.address): "
                                 + AdminSession.describe(response))
                     }
                     knownAnywhere = true
@@ -91,7 +92,8 @@ struct AdminDeadLetterResendCommand: AsyncParsableCommand {
             """)
     @OptionGroup var connection: AdminConnectionOptions
     @Option(help: "Consumer group.") var group: String
-    @Option(name: .customLong("msg-id"), help: "A dead letter's msgId (UNIQ_KEY) or offsetMsgId.") var messageId: String?
+    @Option(name: .customLong("msg-id"), help: "A dead letter's msgId (UNIQ_KEY) or offsetMsgId.") var messageId:
+        String?
     @Flag(help: "Every dead letter of the group.") var all = false
     @Option(help: "Only this cluster's masters (default: every master).") var cluster: String?
 
