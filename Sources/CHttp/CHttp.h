@@ -24,19 +24,23 @@ static inline int chttp_yajl_set_flag(yajl_handle handle, yajl_option option, in
 
 /// Starts a libmicrohttpd daemon with the options the gateway uses (MHD_start_daemon is variadic).
 /// `bind_address` may be NULL (any address); it must stay valid only for the duration of this call.
-/// The callbacks and their closures are passed through unchanged; the caller owns the closures.
+/// The callbacks and their closures are passed through unchanged; the caller owns the closures. `unescape` replaces
+/// libmicrohttpd's %HH decoder for the path and query arguments (MHD_OPTION_UNESCAPE_CALLBACK, closure NULL).
 static inline struct MHD_Daemon *chttp_start_daemon(unsigned int flags, uint16_t port,
                                                     const struct sockaddr *bind_address,
                                                     MHD_AccessHandlerCallback access_handler, void *access_closure,
                                                     MHD_RequestCompletedCallback completed, void *completed_closure,
                                                     MHD_NotifyConnectionCallback notify_connection,
-                                                    void *notify_closure, unsigned int thread_pool_size,
+                                                    void *notify_closure,
+                                                    size_t (*unescape)(void *, struct MHD_Connection *, char *),
+                                                    unsigned int thread_pool_size,
                                                     unsigned int connection_limit, unsigned int connection_timeout,
                                                     size_t connection_memory_limit) {
     return MHD_start_daemon(flags, port, NULL, NULL, access_handler, access_closure,
                             MHD_OPTION_SOCK_ADDR, bind_address,
                             MHD_OPTION_NOTIFY_COMPLETED, completed, completed_closure,
                             MHD_OPTION_NOTIFY_CONNECTION, notify_connection, notify_closure,
+                            MHD_OPTION_UNESCAPE_CALLBACK, unescape, (void *)NULL,
                             MHD_OPTION_THREAD_POOL_SIZE, thread_pool_size,
                             MHD_OPTION_CONNECTION_LIMIT, connection_limit,
                             MHD_OPTION_CONNECTION_TIMEOUT, connection_timeout,

@@ -80,6 +80,13 @@ final class GatewayRouter: HTTPHandler {
             metrics.recordRequest(route: name, method: request.method, status: response.status, seconds: seconds)
             responder.respond(response)
         }
+        // libmicrohttpd has already decoded the path; `httpUnescape` turns %00 into DEL so it reaches this check.
+        if request.path.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
+            let problem = GatewayProblem(.invalidParameter,
+                                         "the request path contains a control character (%00 to %1F or %7F)")
+            finish(problemResponse(problem, request: request), "unmatched")
+            return
+        }
         guard let (route, parameters) = matched else {
             let problem = allowed.isEmpty
                 ? GatewayProblem(.routeNotFound, "no endpoint serves \(request.path)")

@@ -550,6 +550,79 @@ paths:
         "501": { $ref: "#/components/responses/NotImplemented" }
         "503": { $ref: "#/components/responses/ServiceUnavailable" }
         "504": { $ref: "#/components/responses/GatewayTimeout" }
+  /v1/consumer-groups/{group}/dlq:
+    parameters:
+      - $ref: "#/components/parameters/Group"
+    get:
+      tags: [admin]
+      operationId: listDeadLetters
+      summary: One page of the group's dead letters, `%DLQ%<group>` queue 0, oldest first (Tern's TERN_QUERY_DLQ_MESSAGE).
+      parameters:
+        - { name: offset, in: query, description: "First DLQ queue offset (default: the oldest readable).", schema: { type: integer, format: int64, minimum: 0 } }
+        - { name: maxCount, in: query, schema: { type: integer, minimum: 1, maximum: 1024, default: 32 } }
+      responses:
+        "200":
+          description: The page; ask again from `nextOffset` until it reaches `maxOffset`. A group without dead letters has none.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/DeadLetterPage" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "500": { $ref: "#/components/responses/InternalError" }
+        "501": { $ref: "#/components/responses/NotImplemented" }
+        "503": { $ref: "#/components/responses/ServiceUnavailable" }
+        "504": { $ref: "#/components/responses/GatewayTimeout" }
+  /v1/consumer-groups/{group}/dlq/resend:
+    parameters:
+      - $ref: "#/components/parameters/Group"
+    post:
+      tags: [admin]
+      operationId: resendDeadLetters
+      summary: Send copies of dead letters back to their origin topic (Tern's TERN_RESEND_DLQ_MESSAGE).
+      description: |
+        Each copy is a new message in the origin topic with the dead letter's body, flag, tags, keys, message id
+        (UNIQ_KEY) and user properties; retry, delay and DLQ bookkeeping properties are dropped and the reconsume
+        count is 0. The DLQ keeps its records, so re-sending twice stores two copies with the same `messageId`
+        (consumers that deduplicate by message id process it once). Give `messageIds` (UNIQ_KEYs or offset ids of
+        dead letters, re-sent in order; one not in the DLQ is a 404 and the detail says how many were re-sent
+        before it) or `"all": true` (one page of up to `maxCount` from `offset`; repeat from `nextOffset` until it
+        reaches `maxOffset`).
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              oneOf:
+                - type: object
+                  required: [messageIds]
+                  additionalProperties: false
+                  properties:
+                    messageIds:
+                      type: array
+                      minItems: 1
+                      maxItems: 100
+                      items: { type: string, minLength: 1, maxLength: 128, pattern: "^[\\x21-\\x7e]+$" }
+                - type: object
+                  required: [all]
+                  additionalProperties: false
+                  properties:
+                    all: { type: boolean, enum: [true] }
+                    offset: { type: integer, format: int64, minimum: 0 }
+                    maxCount: { type: integer, minimum: 1, maximum: 1024, default: 1024 }
+      responses:
+        "200":
+          description: One result per re-sent dead letter.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/DeadLetterResendResult" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "500": { $ref: "#/components/responses/InternalError" }
+        "501": { $ref: "#/components/responses/NotImplemented" }
+        "503": { $ref: "#/components/responses/ServiceUnavailable" }
+        "504": { $ref: "#/components/responses/GatewayTimeout" }
   /v1/cluster:
     get:
       tags: [admin]
@@ -889,6 +962,56 @@ components:
               consumerOffset: { type: integer, format: int64 }
               lag: { type: integer, format: int64 }
               lastTimestamp: { type: integer, format: int64 }
+    DeadLetterPage:
+      type: object
+      required: [group, topic, minOffset, maxOffset, nextOffset, messages]
+      properties:
+        group: { type: string }
+        topic: { type: string, description: "`%DLQ%<group>`." }
+        minOffset: { type: integer, format: int64 }
+        maxOffset: { type: integer, format: int64 }
+        nextOffset: { type: integer, format: int64 }
+        messages:
+          type: array
+          items:
+            type: object
+            required: [queueId, queueOffset, messageId, offsetMessageId, originTopic, originMessageId, reconsumeTimes, storeTimestamp, tags, keys, bodySize]
+            properties:
+              queueId: { type: integer }
+              queueOffset: { type: integer, format: int64 }
+              messageId: { type: string, description: "UNIQ_KEY, else the offset id of the DLQ record." }
+              offsetMessageId: { type: string, description: The offset id of the DLQ record. }
+              originTopic: { type: string, description: "The topic the message was first sent to (empty when unknown)." }
+              originMessageId: { type: string }
+              reconsumeTimes: { type: integer }
+              storeTimestamp: { type: integer, format: int64 }
+              tags: { type: string }
+              keys: { type: array, items: { type: string } }
+              bodySize: { type: integer }
+    DeadLetterResendResult:
+      type: object
+      required: [group, results]
+      properties:
+        group: { type: string }
+        nextOffset: { type: integer, format: int64 }
+        maxOffset: { type: integer, format: int64 }
+        results:
+          type: array
+          items:
+            type: object
+            required: [dlqOffsetMessageId, dlqQueueOffset, topic, sent]
+            properties:
+              dlqOffsetMessageId: { type: string }
+              dlqQueueOffset: { type: integer, format: int64 }
+              topic: { type: string, description: The origin topic. }
+              sent: { type: boolean }
+              messageId: { type: string, description: "The copy's UNIQ_KEY (the dead letter's own)." }
+              offsetMessageId: { type: string }
+              queueId: { type: integer }
+              queueOffset: { type: integer, format: int64 }
+              remotingCode: { type: integer, description: When not sent. }
+              remotingCodeName: { type: string }
+              detail: { type: string }
 
 """#
 }

@@ -2,6 +2,7 @@ import Core
 import Foundation
 import NIOCore
 import Store
+import Synchronization
 import TestSupport
 import Testing
 
@@ -113,4 +114,96 @@ import Testing
         #expect(second.bodies() == ["c1", "c2", "c3", "c4"])
         second.stopServices()
     }
+    @Test func deliveriesStoredAfterTheShutdownCheckpointAreNotDeliveredAgain() async throws {
+        let first = try ScheduleFixture()
+        defer { first.directory.remove() }
+        let held = HeldCompletionStore(first.store, holdingTopic: "Orders")
+        let fixture = try ScheduleFixture(store: held, scheduler: first.scheduler, directory: first.directory)
+        fixture.startServices()
+        for index in 1...3 {
+            await fixture.send(body: "h\(index)", properties: [("TIMER_DELAY_MS", "1000")])
+        }
+        fixture.scheduler.advance(by: 1_000)
+        #expect(fixture.bodies() == ["h1", "h2", "h3"])
+        held.release(count: 2)
+        // The store has not confirmed h3 yet when the service stops and writes its checkpoint.
+        fixture.broker.schedule.shutdown()
+        fixture.broker.timer.shutdown(drainTimeout: .zero)
+        held.release(count: 1)
+
+        let second = try ScheduleFixture(store: first.store, scheduler: first.scheduler, directory: first.directory)
+        second.startServices()
+        second.scheduler.runDueJobs()
+        second.scheduler.advance(by: 2_000)
+        #expect(second.bodies() == ["h1", "h2", "h3"], "delivered again after a graceful restart")
+        second.stopServices()
+    }
+}
+
+/// A store that stores at once but holds the put completions of one topic until the test releases them, as a slow
+/// sync flush would.
+final class HeldCompletionStore: MessageStore {
+    private let inner: any MessageStore
+    private let topic: String
+    private let held = Mutex<[@Sendable () -> Void]>([])
+
+    init(_ inner: any MessageStore, holdingTopic topic: String) {
+        self.inner = inner
+        self.topic = topic
+    }
+
+    /// Runs the oldest `count` held completions.
+    func release(count: Int) {
+        let due = held.withLock { held in
+            let due = Array(held.prefix(count))
+            held.removeFirst(min(count, held.count))
+            return due
+        }
+        for completion in due { completion() }
+    }
+
+    func putMessage(_ message: MessageToStore, completion: @escaping @Sendable (PutMessageResult) -> Void) {
+        guard message.topic == topic else { return inner.putMessage(message, completion: completion) }
+        inner.putMessage(message) { [self] result in held.withLock { $0.append { completion(result) } } }
+    }
+
+    func putMessages(_ batch: [MessageToStore], completion: @escaping @Sendable (PutMessageResult) -> Void) {
+        inner.putMessages(batch, completion: completion)
+    }
+
+    func messages(topic: String, queueId: Int32, offset: QueueOffset, maxCount: Int, maxBytes: Int,
+                  filter: (any MessageFilter)?) -> GetMessageResult {
+        inner.messages(topic: topic, queueId: queueId, offset: offset, maxCount: maxCount, maxBytes: maxBytes,
+                       filter: filter)
+    }
+
+    func message(at offset: PhysicalOffset) -> ByteBuffer? { inner.message(at: offset) }
+
+    func queryMessages(topic: String, key: String, maxCount: Int, beginTimestamp: Int64, endTimestamp: Int64)
+        -> QueryMessageResult {
+        inner.queryMessages(topic: topic, key: key, maxCount: maxCount, beginTimestamp: beginTimestamp,
+                            endTimestamp: endTimestamp)
+    }
+
+    func maxOffset(topic: String, queueId: Int32) -> QueueOffset { inner.maxOffset(topic: topic, queueId: queueId) }
+    func minOffset(topic: String, queueId: Int32) -> QueueOffset { inner.minOffset(topic: topic, queueId: queueId) }
+
+    func offset(forTimestamp timestamp: Int64, topic: String, queueId: Int32, boundary: TimestampBoundary)
+        -> QueueOffset {
+        inner.offset(forTimestamp: timestamp, topic: topic, queueId: queueId, boundary: boundary)
+    }
+
+    func storeTimestamp(topic: String, queueId: Int32, offset: QueueOffset) -> Int64? {
+        inner.storeTimestamp(topic: topic, queueId: queueId, offset: offset)
+    }
+
+    func earliestMessageTimestamp(topic: String, queueId: Int32) -> Int64? {
+        inner.earliestMessageTimestamp(topic: topic, queueId: queueId)
+    }
+
+    func deleteTopics(_ topics: Set<String>) { inner.deleteTopics(topics) }
+    func addArrivalListener(_ listener: @escaping @Sendable (MessageArrival) -> Void) {
+        inner.addArrivalListener(listener)
+    }
+    func statistics() -> StoreStatistics { inner.statistics() }
 }

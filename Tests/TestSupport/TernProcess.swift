@@ -25,9 +25,11 @@ public final class TernProcess: @unchecked Sendable {
         }
     }
 
-    /// The debug binary of this package.
+    /// `TERN_BIN` when set (as in the Python suites, e.g. a release build for the slow timer load), else the debug
+    /// binary of this package.
     public static var binaryPath: String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        if let path = ProcessInfo.processInfo.environment["TERN_BIN"], !path.isEmpty { return path }
+        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent(".build/debug/tern").path
     }
 

@@ -190,3 +190,35 @@ def test_every_documented_code_is_accounted_for():
     documented = set(re.findall(r"^\s+- (\w+)$", block, re.MULTILINE))
     assert documented == set(STATUS) | set(UNREACHABLE)
     assert not set(STATUS) & set(UNREACHABLE)
+
+
+@pytest.mark.parametrize("method,path", [
+    ("POST", "/v1/topics/Orders%00/messages"),  # was cut to /v1/topics/Orders and answered 405
+    ("GET", "/v1/topics/Or%00ders"),
+    ("GET", "/v1/consumer-groups/G%00/dlq"),
+    ("GET", "/v1/topics/Orders%1F"),
+])
+def test_control_characters_in_the_path_are_a_bad_request(gateway, method, path):
+    # requests would re-quote a raw path; a prepared request keeps it byte for byte.
+    import requests
+
+    prepared = requests.Request(method, gateway.base_url + "/").prepare()
+    prepared.url = gateway.base_url + path
+    with requests.Session() as session:
+        response = session.send(prepared, timeout=10)
+    assert response.status_code == 400, response.text
+    assert response.headers["Content-Type"] == "application/problem+json"
+    assert response.json()["code"] == "invalid_parameter"
+
+
+def test_dead_letter_problems(gateway):
+    missing_group = gateway.get(f"/v1/consumer-groups/{unique('G')}/dlq")
+    assert missing_group.status_code == 404 and missing_group.json()["code"] == "consumer_group_not_found"
+    group = unique("G")
+    assert gateway.put(f"/v1/consumer-groups/{group}", json={}).status_code == 200
+    empty = gateway.get(f"/v1/consumer-groups/{group}/dlq")
+    assert empty.status_code == 200 and empty.json()["messages"] == []
+    not_dead = gateway.post(f"/v1/consumer-groups/{group}/dlq/resend", json={"messageIds": ["NOT-A-DEAD-LETTER"]})
+    assert not_dead.status_code == 404 and not_dead.json()["code"] == "message_not_found"
+    neither = gateway.post(f"/v1/consumer-groups/{group}/dlq/resend", json={})
+    assert neither.status_code == 400 and neither.json()["code"] == "invalid_parameter"

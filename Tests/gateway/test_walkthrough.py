@@ -175,6 +175,35 @@ def test_pop_ack_and_change_invisible_time(gateway):
     assert gateway.post("/v1/ack", json={"receiptHandle": redelivered[0]["receiptHandle"]}).status_code == 200
 
 
+def test_popped_message_never_acked_reaches_the_dlq_and_is_resent(gateway):
+    topic, group = gateway.create_topic(queues=1), unique("G")
+    # No redelivery allowed: the first revive of an unacknowledged pop is a dead letter (%DLQ%<group>).
+    assert gateway.put(f"/v1/consumer-groups/{group}", json={"maxReconsumeTimes": 0}).status_code == 200
+    sent = send_json(gateway, topic, {"body": "poison", "tags": "TagD", "keys": ["d-1"], "properties": {"p": "v"}})
+    original = pull_found(gateway, topic, 1, offset=sent["queueOffset"])["messages"][0]
+    popped = pop_until(gateway, topic, group, 1, invisibleTimeMs=1000)
+    assert [m["body"] for m in popped] == ["poison"]
+    deadline = time.monotonic() + 30
+    dead = []
+    while not dead and time.monotonic() < deadline:
+        listed = gateway.get(f"/v1/consumer-groups/{group}/dlq")
+        assert listed.status_code == 200, listed.text
+        dead = listed.json()["messages"]
+        if not dead:
+            time.sleep(0.5)
+    assert len(dead) == 1, "the unacknowledged message did not reach the DLQ in 30 s"
+    assert dead[0]["originTopic"] == topic and dead[0]["messageId"] == sent["messageId"]
+    assert dead[0]["tags"] == "TagD" and dead[0]["keys"] == ["d-1"]
+    resent = gateway.post(f"/v1/consumer-groups/{group}/dlq/resend", json={"messageIds": [dead[0]["messageId"]]})
+    assert resent.status_code == 200, resent.text
+    result = resent.json()["results"][0]
+    assert result["sent"] and result["topic"] == topic and result["messageId"] == sent["messageId"]
+    copy = pull_found(gateway, topic, 1, queue_id=result["queueId"], offset=result["queueOffset"])["messages"][0]
+    for field in ("body", "tags", "keys", "properties", "messageId"):
+        assert copy[field] == original[field], field
+    assert copy["reconsumeTimes"] == 0
+
+
 def test_batch_ack_of_many_handles(gateway):
     topic = gateway.create_topic(queues=1)
     group = unique("G")

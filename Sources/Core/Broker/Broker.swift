@@ -76,7 +76,9 @@ public final class Broker: Sendable {
             logger: logger)
         timer = TimerMessageService(
             store: store, configDirectory: configuration.configDirectory, clock: configuration.clock,
-            scheduler: timerScheduler ?? DispatchTimerScheduler(label: "broker.timer"), logger: logger)
+            scheduler: timerScheduler ?? DispatchTimerScheduler(label: "broker.timer"),
+            checkpointWriter: timerScheduler == nil ? DispatchTimerScheduler(label: "broker.timer.checkpoint") : nil,
+            logger: logger)
         processors = BrokerProcessors.make(
             configuration: configuration, store: store, topics: topics, subscriptionGroups: subscriptionGroups,
             offsets: offsets, consumers: consumers, producers: producers, locks: locks, holdService: holdService,

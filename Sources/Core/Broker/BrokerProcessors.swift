@@ -8,7 +8,7 @@ public enum BrokerProcessors {
     /// - Returns: processors for SEND_MESSAGE(_V2), SEND_BATCH_MESSAGE, PULL_MESSAGE, LITE_PULL_MESSAGE,
     ///   QUERY/UPDATE_CONSUMER_OFFSET, GET_MAX/MIN_OFFSET, SEARCH_OFFSET_BY_TIMESTAMP, GET_EARLIEST_MSG_STORETIME,
     ///   HEART_BEAT, UNREGISTER_CLIENT, GET_CONSUMER_LIST_BY_GROUP, CHECK_CLIENT_CONFIG, CONSUMER_SEND_MSG_BACK,
-    ///   LOCK/UNLOCK_BATCH_MQ, END_TRANSACTION (when `transactions` is given), and the admin and query codes of `AdminProcessors`.
+    ///   LOCK/UNLOCK_BATCH_MQ, the Tern TERN_QUERY/RESEND_DLQ_MESSAGE codes, END_TRANSACTION (when `transactions` is given), and the admin and query codes of `AdminProcessors`.
     public static func make(
         configuration: BrokerConfiguration, store: any MessageStore, topics: TopicConfigManager,
         subscriptionGroups: SubscriptionGroupManager, offsets: ConsumerOffsetManager,
@@ -31,6 +31,9 @@ public enum BrokerProcessors {
             configuration: configuration, store: store, topics: topics,
             subscriptionGroups: subscriptionGroups, logger: logger)
         let lock = LockBatchProcessor(locks: locks, clock: configuration.clock)
+        let deadLetters = DeadLetterQueueProcessor(
+            store: store, topics: topics, subscriptionGroups: subscriptionGroups, send: send,
+            clock: configuration.clock, logger: logger)
         let entries: [(RequestCode, any RequestProcessor)] = [
             (.sendMessage, send), (.sendMessageV2, send), (.sendBatchMessage, send),
             (.pullMessage, pull), (.litePullMessage, pull),
@@ -41,6 +44,7 @@ public enum BrokerProcessors {
             (.checkClientConfig, clients),
             (.consumerSendMessageBack, sendBack),
             (.lockBatchMQ, lock), (.unlockBatchMQ, lock),
+            (.ternQueryDeadLetterMessages, deadLetters), (.ternResendDeadLetterMessages, deadLetters),
         ]
         let admin = AdminProcessors.make(
             configuration: configuration, store: store, topics: topics, subscriptionGroups: subscriptionGroups,

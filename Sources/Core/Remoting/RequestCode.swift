@@ -216,6 +216,15 @@ public struct RequestCode: RawRepresentable, Hashable, Sendable, CustomStringCon
     /// BATCH_ACK_MESSAGE
     public static let batchAckMessage = RequestCode(rawValue: 200151)
 
+    // Tern vendor codes. RocketMQ has no broker request that lists or re-sends dead letters (its dashboard
+    // re-delivers through CONSUME_MESSAGE_DIRECTLY to one live consumer, which is not a re-send), so Tern adds its own
+    // above RocketMQ's highest code; RocketMQ brokers answer them REQUEST_CODE_NOT_SUPPORTED.
+
+    /// TERN_QUERY_DLQ_MESSAGE (Tern only): a page of `%DLQ%<group>` (`DeadLetterQueueProcessor`).
+    public static let ternQueryDeadLetterMessages = RequestCode(rawValue: 1_000_001)
+    /// TERN_RESEND_DLQ_MESSAGE (Tern only): re-sends dead letters to their origin topic.
+    public static let ternResendDeadLetterMessages = RequestCode(rawValue: 1_000_002)
+
     private static let names: [Int32: String] = [
         10: "SEND_MESSAGE",
         11: "PULL_MESSAGE",
@@ -322,6 +331,8 @@ public struct RequestCode: RawRepresentable, Hashable, Sendable, CustomStringCon
         200055: "POLLING_INFO",
         200056: "POP_ROLLBACK",
         200151: "BATCH_ACK_MESSAGE",
+        1_000_001: "TERN_QUERY_DLQ_MESSAGE",
+        1_000_002: "TERN_RESEND_DLQ_MESSAGE",
     ]
 
     /// RocketMQ's constant name, or the number for codes Tern does not know.

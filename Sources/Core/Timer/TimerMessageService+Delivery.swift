@@ -120,7 +120,8 @@ extension TimerMessageService {
     }
 
     private func finish(second: Int64, queueOffset: Int64?) {
-        state.withLock { state in
+        let lastAfterShutdown = state.withLock { state -> Bool in
+            let wasInFlight = state.inFlight[second] != nil
             if let remaining = state.inFlight[second] {
                 state.inFlight[second] = remaining > 1 ? remaining - 1 : nil
             }
@@ -128,7 +129,10 @@ extension TimerMessageService {
                 state.marks.markDelivered(queueOffset)
                 state.deliveredCount += 1
             }
+            return wasInFlight && !state.running && state.inFlight.isEmpty
         }
+        // The shutdown checkpoint was written before this delivery was stored: write the one that counts it.
+        if lastAfterShutdown { persist() }
     }
 
     static func snapshot(_ state: State) -> TimerCheckpoint {

@@ -91,8 +91,8 @@ final class HTTPServer: Sendable {
             daemon = withUnsafePointer(to: &address) { pointer in
                 pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
                     chttp_start_daemon(flags, UInt16(configuration.port), socketAddress, httpAccessHandler, closure,
-                                       httpRequestCompleted, closure, httpConnectionNotified, closure, threads,
-                                       hardLimit, timeout, 64 * 1024)
+                                       httpRequestCompleted, closure, httpConnectionNotified, closure,
+                                       httpUnescape, threads, hardLimit, timeout, 64 * 1024)
                 }
             }
         } else if var address = Self.ipv6Address(configuration.host, port: configuration.port) {
@@ -100,8 +100,8 @@ final class HTTPServer: Sendable {
             daemon = withUnsafePointer(to: &address) { pointer in
                 pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
                     chttp_start_daemon(flags, UInt16(configuration.port), socketAddress, httpAccessHandler, closure,
-                                       httpRequestCompleted, closure, httpConnectionNotified, closure, threads,
-                                       hardLimit, timeout, 64 * 1024)
+                                       httpRequestCompleted, closure, httpConnectionNotified, closure,
+                                       httpUnescape, threads, hardLimit, timeout, 64 * 1024)
                 }
             }
         } else {

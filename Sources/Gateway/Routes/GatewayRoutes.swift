@@ -30,6 +30,8 @@ enum GatewayRoutes {
         Route("GET", "/v1/consumer-groups/{group}", .asynchronous(GroupRoutes.describe)),
         Route("PUT", "/v1/consumer-groups/{group}", .asynchronous(GroupRoutes.put)),
         Route("DELETE", "/v1/consumer-groups/{group}", .asynchronous(GroupRoutes.delete)),
+        Route("GET", "/v1/consumer-groups/{group}/dlq", .asynchronous(DeadLetterRoutes.list)),
+        Route("POST", "/v1/consumer-groups/{group}/dlq/resend", .asynchronous(DeadLetterRoutes.resend)),
         Route("GET", "/v1/cluster", .asynchronous(AdminRoutes.cluster)),
         Route("GET", "/v1/broker", .asynchronous(AdminRoutes.brokerRuntime)),
     ]

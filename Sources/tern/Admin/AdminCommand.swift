@@ -9,7 +9,7 @@ struct AdminCommand: AsyncParsableCommand {
         commandName: "admin", abstract: "Administer topics, groups, offsets and messages through the name server.",
         subcommands: [
             AdminTopicCommand.self, AdminClusterCommand.self, AdminConsumerCommand.self, AdminMessageCommand.self,
-            AdminOffsetCommand.self, AdminGroupCommand.self,
+            AdminOffsetCommand.self, AdminGroupCommand.self, AdminDeadLetterCommand.self,
         ])
 }
 
