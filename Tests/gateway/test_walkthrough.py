@@ -19,6 +19,16 @@ def send_json(gateway, topic, body):
     return response.json()
 
 
+def indexed(fetch, ready, seconds=10.0):
+    """Calls `fetch` until `ready(result)` holds or `seconds` pass; returns the last result."""
+    deadline = time.monotonic() + seconds
+    result = fetch()
+    while not ready(result) and time.monotonic() < deadline:
+        time.sleep(0.05)
+        result = fetch()
+    return result
+
+
 def pull_all(gateway, topic, queue_id=0, offset=0, **params):
     """One pull; messages are dispatched to the consume queue asynchronously, so callers that expect messages
     long-poll (`waitMs`) rather than pull once right after the send."""
@@ -96,9 +106,13 @@ def test_send_json_pull_and_lookup(gateway):
     assert message["messageId"] == sent["messageId"]
     by_offset_id = gateway.get(f"/v1/messages/{sent['offsetMessageId']}")
     assert by_offset_id.status_code == 200 and by_offset_id.json()["body"] == "hello"
-    by_client_id = gateway.get(f"/v1/messages/{sent['messageId']}", params={"topic": topic})
-    assert by_client_id.status_code == 200 and by_client_id.json()["queueOffset"] == 0
-    by_key = gateway.get(f"/v1/topics/{topic}/messages", params={"key": "order-1"}).json()
+    # Lookups by client id and key go through the index, which (as in RocketMQ) is built just after the send is
+    # acknowledged: poll briefly until it has the message.
+    by_client_id = indexed(lambda: gateway.get(f"/v1/messages/{sent['messageId']}", params={"topic": topic}),
+                           lambda response: response.status_code == 200)
+    assert by_client_id.json()["queueOffset"] == 0
+    by_key = indexed(lambda: gateway.get(f"/v1/topics/{topic}/messages", params={"key": "order-1"}).json(),
+                     lambda found: found["messages"])
     assert [m["messageId"] for m in by_key["messages"]] == [sent["messageId"]]
     empty = pull_all(gateway, topic, offset=1)
     assert empty["status"] == "NO_NEW_MESSAGE" and empty["messages"] == []
