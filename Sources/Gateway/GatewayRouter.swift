@@ -13,6 +13,10 @@ struct Route: Sendable {
         case immediate(@Sendable (GatewayCall) throws -> HTTPResponse)
         /// Runs in a task; the connection is suspended until it answers.
         case asynchronous(@Sendable (GatewayCall) async throws -> HTTPResponse)
+        /// Starts on the libmicrohttpd thread and answers through the callback, once: at once when the work
+        /// completes synchronously (no task, no suspension), else from whichever thread finishes it.
+        case callback(@Sendable (GatewayCall, _ answer: @escaping @Sendable (Result<HTTPResponse, any Error>) -> Void)
+                          -> Void)
     }
 
     let method: String
@@ -107,6 +111,13 @@ final class GatewayRouter: HTTPHandler {
                     response = self.errorResponse(error, request: request)
                 }
                 finish(response, route.template)
+            }
+        case .callback(let handler):
+            handler(call) { result in
+                switch result {
+                case .success(let response): finish(response, route.template)
+                case .failure(let error): finish(self.errorResponse(error, request: request), route.template)
+                }
             }
         }
 

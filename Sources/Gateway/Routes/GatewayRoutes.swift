@@ -6,7 +6,7 @@ enum GatewayRoutes {
         Route("GET", "/metrics", requiresReady: false, .immediate(OperationsRoutes.metrics)),
         Route("GET", "/openapi.yaml", requiresReady: false, .immediate(OperationsRoutes.openAPI)),
         // Messages
-        Route("POST", "/v1/topics/{topic}/messages", .asynchronous(SendRoutes.send)),
+        Route("POST", "/v1/topics/{topic}/messages", .callback(SendRoutes.send)),
         Route("GET", "/v1/topics/{topic}/messages", .asynchronous(MessageQueryRoutes.byKey)),
         Route("GET", "/v1/topics/{topic}/queues/{queueId}/messages", .asynchronous(PullRoutes.pull)),
         Route("GET", "/v1/messages/{messageId}", .asynchronous(MessageQueryRoutes.byID)),
