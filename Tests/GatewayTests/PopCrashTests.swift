@@ -20,13 +20,21 @@ import Testing
             let sent = try await client.request("POST", "/v1/topics/PopCrash/messages", json: #"{"body":"m\#(index)"}"#)
             #expect(sent.status == 200)
         }
-        let popped = try await client.request(
-            "POST", "/v1/topics/PopCrash/pop?group=GID_CRASH&maxCount=4&invisibleTimeMs=1000&waitMs=2000")
-        let messages = try #require(popped.json?["messages"]?.arrayValue)
-        #expect(messages.compactMap { $0["body"]?.stringValue } == ["m0", "m1", "m2", "m3"])
-        let handles = messages.compactMap { $0["receiptHandle"]?.stringValue }
-        let acked = try await client.request(
-            "POST", "/v1/ack", json: #"{"receiptHandles":["\#(handles[0])","\#(handles[1])"]}"#)
+        // Sends are dispatched to the consume queue asynchronously: pop until all four are held (at most 10 polls).
+        var handles: [String: String] = [:]
+        for _ in 0..<10 where handles.count < 4 {
+            let popped = try await client.request(
+                "POST", "/v1/topics/PopCrash/pop?group=GID_CRASH&maxCount=4&invisibleTimeMs=3000&waitMs=2000")
+            for message in popped.json?["messages"]?.arrayValue ?? [] {
+                guard let body = message["body"]?.stringValue, let handle = message["receiptHandle"]?.stringValue
+                else { continue }
+                handles[body] = handle
+            }
+        }
+        #expect(handles.keys.sorted() == ["m0", "m1", "m2", "m3"])
+        let m0 = try #require(handles["m0"])
+        let m1 = try #require(handles["m1"])
+        let acked = try await client.request("POST", "/v1/ack", json: #"{"receiptHandles":["\#(m0)","\#(m1)"]}"#)
         #expect(acked.status == 200, "\(acked.text)")
         first.crash()
 
@@ -34,7 +42,7 @@ import Testing
         defer { second.stop() }
         let restartedPort = try #require(Int(second.httpAddress.split(separator: ":").last ?? ""))
         let restarted = try HTTPTestClient(port: restartedPort)
-        // After the 1 s invisible time the revive service re-puts what was not acked into the retry topic. Bounded:
+        // After the 3 s invisible time the revive service re-puts what was not acked into the retry topic. Bounded:
         // at most 20 long polls of 2 s; two more polls after the expected two messages catch anything extra.
         var returned: [String] = []
         var extraPolls = 0
