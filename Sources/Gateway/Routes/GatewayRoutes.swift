@@ -11,8 +11,8 @@ enum GatewayRoutes {
         Route("GET", "/v1/topics/{topic}/queues/{queueId}/messages", .asynchronous(PullRoutes.pull)),
         Route("GET", "/v1/messages/{messageId}", .asynchronous(MessageQueryRoutes.byID)),
         // Pop / ack
-        Route("POST", "/v1/topics/{topic}/pop", .asynchronous(PopRoutes.pop)),
-        Route("POST", "/v1/ack", .asynchronous(PopRoutes.ack)),
+        Route("POST", "/v1/topics/{topic}/pop", .callback(PopRoutes.pop)),
+        Route("POST", "/v1/ack", .callback(PopRoutes.ack)),
         Route("POST", "/v1/change-invisible-time", .asynchronous(PopRoutes.changeInvisibleTime)),
         // Offsets
         Route("GET", "/v1/consumer-groups/{group}/topics/{topic}/queues/{queueId}/offset",

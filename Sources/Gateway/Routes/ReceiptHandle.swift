@@ -4,20 +4,20 @@
 /// `extraInfo` string Java clients keep in `POP_CK`:
 /// `<ckQueueOffset> <popTime> <invisibleTime> <reviveQid> <retryMark> <brokerName> <queueId> <queueOffset>`.
 struct ReceiptHandle: Sendable, Equatable {
-    var topic: String
-    var realTopic: String
-    var group: String
-    var extraInfo: String
+    let topic: String
+    let realTopic: String
+    let group: String
+    let extraInfo: String
 
-    private var fields: [Substring] { extraInfo.split(separator: " ") }
-    var ckQueueOffset: Int64 { Int64(fields[0]) ?? 0 }
-    var popTime: Int64 { Int64(fields[1]) ?? 0 }
-    var invisibleTime: Int64 { Int64(fields[2]) ?? 0 }
-    var reviveQueueId: Int32 { Int32(fields[3]) ?? 0 }
-    var retryMark: String { String(fields[4]) }
-    var brokerName: String { String(fields[5]) }
-    var queueId: Int32 { Int32(fields[6]) ?? 0 }
-    var queueOffset: Int64 { Int64(fields[7]) ?? 0 }
+    // `extraInfo`'s fields, split once: a batch ack reads several of them for each of up to 32 handles.
+    let ckQueueOffset: Int64
+    let popTime: Int64
+    let invisibleTime: Int64
+    let reviveQueueId: Int32
+    let retryMark: String
+    let brokerName: String
+    let queueId: Int32
+    let queueOffset: Int64
 
     /// `ExtraInfoUtil.buildExtraInfo` with the message's queue offset appended.
     static func extraInfo(ckQueueOffset: Int64, popTime: Int64, invisibleTime: Int64, reviveQueueId: Int32,
@@ -60,5 +60,15 @@ struct ReceiptHandle: Sendable, Equatable {
         self.realTopic = realTopic
         self.group = group
         self.extraInfo = extraInfo
+        let fields = extraInfo.split(separator: " ")
+        func field(_ index: Int) -> Substring { index < fields.count ? fields[index] : "" }
+        ckQueueOffset = Int64(field(0)) ?? 0
+        popTime = Int64(field(1)) ?? 0
+        invisibleTime = Int64(field(2)) ?? 0
+        reviveQueueId = Int32(field(3)) ?? 0
+        retryMark = String(field(4))
+        brokerName = String(field(5))
+        queueId = Int32(field(6)) ?? 0
+        queueOffset = Int64(field(7)) ?? 0
     }
 }
