@@ -104,9 +104,9 @@ enum PopRoutes {
                     popTime: popTime, invisibleTime: responseInvisibleTime, reviveQueueId: reviveQueueId,
                     realTopic: message.topic, brokerName: brokerName, queueId: message.queueId,
                     queueOffset: message.queueOffset.rawValue)
-                let handle = ReceiptHandle(topic: topic, realTopic: message.topic, group: group,
-                                           extraInfo: extraInfo)
-                rendering.write(message, to: writer) { writer in writer.field("receiptHandle", handle.encoded) }
+                let handle = ReceiptHandle.encode(topic: topic, realTopic: message.topic, group: group,
+                                                  extraInfo: extraInfo)
+                rendering.write(message, to: writer) { writer in writer.field("receiptHandle", handle) }
             }
             writer.endArray()
             writer.endObject()
