@@ -65,7 +65,9 @@ final class GatewayRouter: HTTPHandler {
 
     func handle(_ request: HTTPRequest, responder: HTTPResponder) {
         let started = ContinuousClock.now
-        let pathSegments = request.path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+        // A UTF-8 split: splitting the String by Character pays grapheme breaking on every byte of every request.
+        let pathSegments = request.path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
+            .map { Substring($0) }.dropFirst()
         let segments = Array(pathSegments.last == "" ? pathSegments.dropLast() : pathSegments)
         var allowed: [String] = []
         var matched: (Route, [String: String])?

@@ -130,7 +130,8 @@ enum SendRoutes {
         guard stored.contains(responseCode) else { throw GatewayProblem.from(response, request: code) }
         call.backend.metrics.recordMessages(sent: messages.count)
         let status = responseCode == .success ? "SEND_OK" : responseCode.description
-        let offsetIDs = (response.extFields["msgId"] ?? "").split(separator: ",").map(String.init)
+        let offsetIDs = (response.extFields["msgId"] ?? "").utf8.split(separator: UInt8(ascii: ","))
+            .map { String(Substring($0)) }
         let resultQueue = Int64(response.extFields["queueId"] ?? "") ?? Int64(prepared.queueId)
         let firstOffset = Int64(response.extFields["queueOffset"] ?? "") ?? -1
         return try call.json { writer in
