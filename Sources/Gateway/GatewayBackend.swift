@@ -23,26 +23,39 @@ struct GatewayBackend: Sendable {
     func invoke(_ code: RequestCode, on target: ProcessorTarget, extFields: [String: String] = [:],
                 body: ByteBufferBytes? = nil, from request: HTTPRequest) async throws(GatewayProblem)
         -> RemotingCommand {
+        let result = await withCheckedContinuation { continuation in
+            invoke(code, on: target, extFields: extFields, body: body, from: request) { result in
+                continuation.resume(returning: result)
+            }
+        }
+        return try result.get()
+    }
+
+    /// `invoke` without a task: `completion` runs on the calling thread when the processor answers inside
+    /// `process` (a send under ASYNC_FLUSH), else on the thread that answers. The send route uses it so a request
+    /// is answered on the libmicrohttpd thread without suspending the connection.
+    func invoke(_ code: RequestCode, on target: ProcessorTarget, extFields: [String: String] = [:],
+                body: ByteBufferBytes? = nil, from request: HTTPRequest,
+                completion: @escaping @Sendable (Result<RemotingCommand, GatewayProblem>) -> Void) {
         let table = target == .broker ? brokerProcessors : nameServerProcessors
         guard let processor = table[code.rawValue] else {
             let side = target == .broker ? "broker" : "name server"
-            throw GatewayProblem(.notImplemented, "the \(side) has no processor for \(code) (\(code.rawValue))")
+            return completion(.failure(
+                GatewayProblem(.notImplemented, "the \(side) has no processor for \(code) (\(code.rawValue))")))
         }
         var command = RemotingCommand.request(code, extFields: extFields, body: body?.buffer)
         command.opaque = Int32(truncatingIfNeeded: request.requestID.hashValue)
-        let remoteAddress = request.remoteAddress
-        let connectionID = "http-\(request.requestID)"
-        let response = await withCheckedContinuation { continuation in
-            let context = GatewayRequestContext(remoteAddress: remoteAddress, connectionID: connectionID,
-                                                continuation: continuation)
-            processor.process(command, context: context)
+        let requestID = request.requestID
+        let context = GatewayRequestContext(remoteAddress: request.remoteAddress,
+                                            connectionID: "http-\(requestID)") { [metrics, logger] response in
+            metrics.recordProcessorCall(request: code.description,
+                                        response: ResponseCode(rawValue: response.code).description)
+            logger.debug("processor answered", metadata: [
+                "request.id": "\(requestID)", "request.code": "\(code)", "response.code": "\(response.code)",
+            ])
+            completion(.success(response))
         }
-        metrics.recordProcessorCall(request: code.description,
-                                    response: ResponseCode(rawValue: response.code).description)
-        logger.debug("processor answered", metadata: [
-            "request.id": "\(request.requestID)", "request.code": "\(code)", "response.code": "\(response.code)",
-        ])
-        return response
+        processor.process(command, context: context)
     }
 
     /// `invoke`, then throws the mapped problem unless the answer is SUCCESS.

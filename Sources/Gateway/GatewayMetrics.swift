@@ -3,18 +3,31 @@ import Synchronization
 /// The gateway's own counters, rendered in the Prometheus text format with the composition root's gauges.
 final class GatewayMetrics: Sendable {
     private struct Counters: ~Copyable {
-        /// (route, method, status) → count.
-        var requests: [String: Int] = [:]
+        /// (route, method, status) → count; label text is built when rendering, not per request.
+        var requests: [RequestKey: Int] = [:]
         /// problem code → count.
         var problems: [String: Int] = [:]
         /// (request code, response code) → count.
-        var processorCalls: [String: Int] = [:]
+        var processorCalls: [ProcessorCallKey: Int] = [:]
         var messagesSent = 0
         var messagesReturned = 0
         var requestSecondsSum = 0.0
         var requestCount = 0
         var connectionGauge: @Sendable () -> Int = { 0 }
         var inFlightGauge: @Sendable () -> Int = { 0 }
+    }
+
+    private struct RequestKey: Hashable {
+        var route: String
+        var method: String
+        var status: Int
+        var labels: String { "route=\"\(route)\",method=\"\(method)\",status=\"\(status)\"" }
+    }
+
+    private struct ProcessorCallKey: Hashable {
+        var request: String
+        var response: String
+        var labels: String { "request=\"\(request)\",response=\"\(response)\"" }
     }
 
     private let counters = Mutex(Counters())
@@ -31,7 +44,7 @@ final class GatewayMetrics: Sendable {
 
     func recordRequest(route: String, method: String, status: Int, seconds: Double) {
         counters.withLock { counters in
-            counters.requests["route=\"\(route)\",method=\"\(method)\",status=\"\(status)\"", default: 0] += 1
+            counters.requests[RequestKey(route: route, method: method, status: status), default: 0] += 1
             counters.requestSecondsSum += seconds
             counters.requestCount += 1
         }
@@ -42,7 +55,7 @@ final class GatewayMetrics: Sendable {
     }
 
     func recordProcessorCall(request: String, response: String) {
-        counters.withLock { $0.processorCalls["request=\"\(request)\",response=\"\(response)\"", default: 0] += 1 }
+        counters.withLock { $0.processorCalls[ProcessorCallKey(request: request, response: response), default: 0] += 1 }
     }
 
     func recordMessages(sent: Int = 0, returned: Int = 0) {
@@ -57,11 +70,12 @@ final class GatewayMetrics: Sendable {
         var text = ""
         let (connections, inFlight) = counters.withLock { ($0.connectionGauge, $0.inFlightGauge) }
         counters.withLock { counters in
-            Self.family(&text, "tern_gateway_requests_total", "counter", "HTTP requests answered.", counters.requests)
+            Self.family(&text, "tern_gateway_requests_total", "counter", "HTTP requests answered.",
+                        Self.labelled(counters.requests, \.labels))
             Self.family(&text, "tern_gateway_problems_total", "counter", "Problem responses by code.",
                         counters.problems)
             Self.family(&text, "tern_gateway_processor_calls_total", "counter",
-                        "Remoting requests run through processors.", counters.processorCalls)
+                        "Remoting requests run through processors.", Self.labelled(counters.processorCalls, \.labels))
             Self.single(&text, "tern_gateway_messages_sent_total", "counter", "Messages sent over HTTP.",
                         Double(counters.messagesSent))
             Self.single(&text, "tern_gateway_messages_returned_total", "counter",
@@ -85,6 +99,10 @@ final class GatewayMetrics: Sendable {
                 : "\(gauge.name){\(labels)} \(Self.number(gauge.value))\n"
         }
         return text
+    }
+
+    private static func labelled<Key>(_ series: [Key: Int], _ labels: (Key) -> String) -> [String: Int] {
+        Dictionary(series.map { (labels($0.key), $0.value) }, uniquingKeysWith: +)
     }
 
     private static func family(_ text: inout String, _ name: String, _ type: String, _ help: String,

@@ -13,6 +13,10 @@ struct Route: Sendable {
         case immediate(@Sendable (GatewayCall) throws -> HTTPResponse)
         /// Runs in a task; the connection is suspended until it answers.
         case asynchronous(@Sendable (GatewayCall) async throws -> HTTPResponse)
+        /// Starts on the libmicrohttpd thread and answers through the callback, once: at once when the work
+        /// completes synchronously (no task, no suspension), else from whichever thread finishes it.
+        case callback(@Sendable (GatewayCall, _ answer: @escaping @Sendable (Result<HTTPResponse, any Error>) -> Void)
+                          -> Void)
     }
 
     let method: String
@@ -61,7 +65,9 @@ final class GatewayRouter: HTTPHandler {
 
     func handle(_ request: HTTPRequest, responder: HTTPResponder) {
         let started = ContinuousClock.now
-        let pathSegments = request.path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+        // A UTF-8 split: splitting the String by Character pays grapheme breaking on every byte of every request.
+        let pathSegments = request.path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
+            .map { Substring($0) }.dropFirst()
         let segments = Array(pathSegments.last == "" ? pathSegments.dropLast() : pathSegments)
         var allowed: [String] = []
         var matched: (Route, [String: String])?
@@ -114,6 +120,13 @@ final class GatewayRouter: HTTPHandler {
                     response = self.errorResponse(error, request: request)
                 }
                 finish(response, route.template)
+            }
+        case .callback(let handler):
+            handler(call) { result in
+                switch result {
+                case .success(let response): finish(response, route.template)
+                case .failure(let error): finish(self.errorResponse(error, request: request), route.template)
+                }
             }
         }
 

@@ -80,7 +80,7 @@ import Testing
         for index in 0..<3 { harness.send("m\(index)") }
         let (_, popped) = harness.pop(max: 2)
         #expect(harness.call(harness.service.ackProcessor, harness.ackRequest(popped[0])).code == 0)
-        #expect(FileManager.default.fileExists(atPath: directory.path + "/config/popState.json"))
+        #expect(FileManager.default.fileExists(atPath: directory.path + "/config/popState"))
 
         let restarted = harness.restarted()
         #expect(restarted.service.state.checkpoints().count == 1)

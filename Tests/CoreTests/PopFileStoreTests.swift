@@ -4,7 +4,8 @@ import Store
 import TestSupport
 import Testing
 
-/// The restart scenario on the real file store: both the commit log and popState.json are reopened.
+/// The restart scenario on the real file store: both the commit log and the pop-state log (`config/popState/`)
+/// are reopened.
 @Suite struct PopFileStoreTests {
     static func openStore(_ root: String) throws -> FileMessageStore {
         var configuration = StoreConfiguration(storePathRootDir: root)

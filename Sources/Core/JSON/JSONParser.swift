@@ -15,7 +15,14 @@ public enum JSONParser {
         // yajl_tree_parse wants a NUL-terminated string.
         var text = [CChar]()
         text.reserveCapacity(bytes.count + 1)
-        for byte in bytes { text.append(CChar(bitPattern: byte)) }
+        // One copy for contiguous input ([UInt8], ByteBufferView): this generic is not specialised across modules,
+        // and a byte-by-byte loop through the collection's iterator dominated parsing a pop's ack body.
+        let copied: Void? = bytes.withContiguousStorageIfAvailable { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { text.append(contentsOf: $0) }
+        }
+        if copied == nil {
+            for byte in bytes { text.append(CChar(bitPattern: byte)) }
+        }
         if text.contains(0) { throw JSONParseError(message: "NUL byte in JSON text") }
         text.append(0)
         var errorBuffer = [CChar](repeating: 0, count: 256)

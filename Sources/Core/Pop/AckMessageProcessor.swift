@@ -1,7 +1,7 @@
 public import Store
 
 /// ACK_MESSAGE (200051) and BATCH_ACK_MESSAGE (200151): marks popped messages consumed so they are never
-/// redelivered (broker-internals §9.3). The response is sent once the ack is durable in `popState.json`.
+/// redelivered (broker-internals §9.3). The response is sent once the ack is durable in the pop-state log.
 ///
 /// Acks of messages no longer in flight (already acked or already revived) succeed and change nothing, as
 /// RocketMQ's revive service drops unmatched acks. Orderly acks (reviveQid 999) are treated as normal acks.
@@ -51,7 +51,9 @@ public final class AckMessageProcessor: RequestProcessor {
     private func respondWhenDurable(_ request: RemotingCommand, context: any RequestContext, changed: Bool) {
         let response = request.response(.success)
         guard changed else { return context.respond(response) }
-        state.whenDurable { context.respond(response) }
+        state.whenDurable { durable in
+            context.respond(durable ? response : request.response(.systemError, remark: "pop state not persisted"))
+        }
     }
 }
 

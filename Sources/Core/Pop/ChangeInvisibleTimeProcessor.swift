@@ -50,7 +50,9 @@ public final class ChangeInvisibleTimeProcessor: RequestProcessor {
             "invisibleTime": String(stored.invisibleTime),
             "reviveQid": String(stored.reviveQueueId),
         ])
-        state.whenDurable { context.respond(response) }
+        state.whenDurable { durable in
+            context.respond(durable ? response : request.response(.systemError, remark: "pop state not persisted"))
+        }
     }
 }
 

@@ -16,6 +16,7 @@ public import Store
 /// | `reviveBatchSize` | checkpoints revived per scan at most | 256 |
 /// | `maxTransferBytes` | bytes of records per pop response | 4 MiB |
 /// | `defaultMaxReconsumeTimes` | redeliveries before `%DLQ%<group>` when the group registry has no value | 16 |
+/// | `stateLogCompactionBytes` | pop-state log size that triggers a new snapshot (`PopStateLog`) | 16 MiB |
 /// | `enablePropertyFilter` | Bool: accept `expType` SQL92 (from `BrokerConfiguration`) | true |
 /// | `storeHost` | born host of revived messages | 127.0.0.1:0 |
 /// | `clock` | wall-clock ms (tests inject a fake) | `StoreConfiguration.systemClock` |
@@ -33,6 +34,7 @@ public struct PopConfiguration: Sendable {
     public var reviveBatchSize: Int = 256
     public var maxTransferBytes: Int = 4 * 1024 * 1024
     public var defaultMaxReconsumeTimes: Int32 = 16
+    public var stateLogCompactionBytes: Int = PopStateStore.defaultCompactionThresholdBytes
     public var enablePropertyFilter: Bool = true
     public var storeHost: HostAddress = .loopbackIPv4
     public var clock: @Sendable () -> Int64 = StoreConfiguration.systemClock

@@ -11,13 +11,13 @@ import Synchronization
 /// let pop = PopService(store: store, configDirectory: config.configDirectory, topics: topicAdapter,
 ///                      groups: subscriptionGroupManager, consumerOffsets: consumerOffsetManager,
 ///                      configuration: popConfiguration, logger: logger)
-/// pop.start()                                   // loads popState.json, registers the arrival listener, timers
+/// pop.start()                                   // replays the pop-state log, registers the arrival listener, timers
 /// table[.popMessage] = pop.popProcessor
 /// table[.ackMessage] = pop.ackProcessor
 /// table[.batchAckMessage] = pop.ackProcessor
 /// table[.changeMessageInvisibleTime] = pop.changeInvisibleTimeProcessor
 /// ...
-/// pop.shutdown()                                // answers parked pops, stops timers, writes popState.json
+/// pop.shutdown()                                // answers parked pops, stops timers, flushes the pop-state log
 /// ```
 public final class PopService: Sendable {
     public let state: PopStateStore
@@ -32,14 +32,15 @@ public final class PopService: Sendable {
     private let timerQueue = DispatchQueue(label: "tern.pop.timers")
 
     /// - Parameters:
-    ///   - configDirectory: `<storePathRootDir>/config`, where `popState.json` lives; nil keeps state in memory.
+    ///   - configDirectory: `<storePathRootDir>/config`, where the `popState/` log lives; nil keeps state in memory.
     ///   - consumerOffsets: first-pop start offsets and mirrored progress (`ConsumerOffsetManager`), optional.
     public init(store: any MessageStore, configDirectory: String?, topics: any PopTopicRegistry,
                 groups: any PopGroupRegistry, consumerOffsets: (any PopConsumerOffsets)?,
                 configuration: PopConfiguration, logger: Logger) {
         self.store = store
         self.configuration = configuration
-        state = PopStateStore(configDirectory: configDirectory, logger: logger)
+        state = PopStateStore(configDirectory: configDirectory,
+                              compactionThresholdBytes: configuration.stateLogCompactionBytes, logger: logger)
         longPolling = PopLongPollingService(popPollingSize: configuration.popPollingSize,
                                             maxPopPollingSize: configuration.maxPopPollingSize)
         revive = PopReviveService(store: store, state: state, topics: topics, groups: groups,

@@ -1,51 +1,66 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Dispatch
 import Logging
 import Store
 import Synchronization
 
-/// `popState.json`, written atomically through `ConfigFile` (with `.bak`):
-///
-/// ```json
-/// {"version":1,
-///  "offsets":[{"c":"group","t":"TopicTest","q":0,"o":42}],
-///  "checkpoints":[{"c":"group","t":"TopicTest","q":0,"so":40,"pt":1700000000000,"it":60000,"rq":3,
-///                  "d":[0,1],"bm":1,"ra":0}]}
-/// ```
-/// `offsets`: next offset to pop per (group `c`, stored topic `t`, queue `q`). `checkpoints`: RocketMQ's
-/// `PopCheckPoint` short names — `so` start offset, `pt` pop time (ms), `it` invisible time (ms), `rq` revive
-/// queue id, `d` offset deltas from `so`, `bm` ack bitmap (bit i ⇔ `so + d[i]` acked) — plus `ra`, failed
-/// revive attempts. Unknown keys are ignored; a file with another `version` is refused (state starts empty).
+/// Loading, group commit and compaction of the pop-state log (`PopStateLog` describes the files).
 extension PopStateStore {
-    static let formatVersion: Int64 = 1
-
-    /// Loads the file (or its `.bak`), replacing in-memory state. Call once before serving. Blocking.
+    /// Rebuilds in-memory state from the log (or, once, from a `popState.json` of an older Tern), then starts a
+    /// new log generation: a snapshot of what was recovered, so a torn tail is never appended to. Call once before
+    /// serving. Blocking.
     public func load() {
-        guard let file, let bytes = file.load(validate: { Self.decode($0) != nil }),
-              let decoded = Self.decode(bytes) else { return }
+        guard let log else { return }
+        var recovery = log.recover()
+        var migrated = false
+        if recovery.snapshotGeneration == nil && recovery.replayedRecords == 0, let legacyFile,
+           let bytes = legacyFile.load(validate: { Self.decodeLegacy($0) != nil }),
+           let decoded = Self.decodeLegacy(bytes) {
+            recovery.image.offsets = decoded.offsets
+            recovery.image.checkpoints = Dictionary(decoded.checkpoints.map { ($0.key, $0) }, uniquingKeysWith: { $1 })
+            migrated = true
+        }
+        let image = recovery.image
         state.withLock { state in
-            state.offsets = decoded.offsets
-            state.checkpoints = Dictionary(decoded.checkpoints.map { ($0.key, $0) }, uniquingKeysWith: { $1 })
+            state.offsets = image.offsets
+            state.checkpoints = image.checkpoints
+        }
+        do {
+            try log.startGeneration(recovery.lastGeneration + 1, image: image)
+            if migrated, let legacyFile {
+                unlink(legacyFile.path)
+                unlink(legacyFile.backupPath)
+            }
+        } catch {
+            logger.error("cannot start the pop-state log", metadata: ["pop.error": "\(error)"])
         }
         logger.info("loaded pop state", metadata: [
-            "pop.queues": "\(decoded.offsets.count)", "pop.checkpoints": "\(decoded.checkpoints.count)",
+            "pop.queues": "\(image.offsets.count)", "pop.checkpoints": "\(image.checkpoints.count)",
+            "pop.replayedRecords": "\(recovery.replayedRecords)", "pop.tornTailBytes": "\(recovery.droppedBytes)",
+            "pop.migratedFromJSON": "\(migrated)",
         ])
     }
 
-    /// Runs `callback` (on the flush queue) once every change made before this call is on disk; at once when the
-    /// store is memory-only.
-    public func whenDurable(_ callback: @escaping @Sendable () -> Void) {
-        guard file != nil else { return callback() }
+    /// Runs `callback` (on the flush queue) once every change made before this call is on disk, with `true`; with
+    /// `false` if writing failed, so the caller answers with an error instead of claiming durability. At once (and
+    /// `true`) when the store is memory-only.
+    public func whenDurable(_ callback: @escaping @Sendable (_ durable: Bool) -> Void) {
+        guard log != nil else { return callback(true) }
         state.withLock { $0.durableWaiters.append(callback) }
-        scheduleFlush(force: true)
+        scheduleFlush()
     }
 
-    /// Writes the state now on the calling thread (shutdown, tests). Blocking.
+    /// Writes pending changes now on the calling thread (shutdown, tests). Blocking.
     public func flush() {
         flushQueue.sync { self.flushNow() }
     }
 
-    func scheduleFlush(force: Bool = false) {
-        guard file != nil else { return }
+    func scheduleFlush() {
+        guard log != nil else { return }
         let schedule = state.withLock { state in
             if state.flushScheduled { return false }
             state.flushScheduled = true
@@ -54,67 +69,64 @@ extension PopStateStore {
         if schedule { flushQueue.async { self.flushNow() } }
     }
 
-    /// Snapshot under the lock, write outside it, then release the waiters that were registered before the
-    /// snapshot. Runs only on `flushQueue`.
+    /// One group commit: takes the pending records and the waiters registered so far under the lock, appends the
+    /// records with one `fdatasync` outside it, then releases the waiters. When the log is due for compaction (or
+    /// broken by a failed append) the same lock section takes a copy of the state instead, which already contains
+    /// the pending records, and a new generation replaces the append. Runs only on `flushQueue`.
     private func flushNow() {
-        guard let file else { return }
-        let (offsets, checkpoints, waiters) = state.withLock { state in
+        guard let log else { return }
+        let compact = log.needsNewGeneration
+        let (bytes, waiters, image) = state.withLock { state in
             state.flushScheduled = false
             let waiters = state.durableWaiters
             state.durableWaiters = []
-            return (state.offsets, Array(state.checkpoints.values), waiters)
+            let bytes = state.pending ?? []
+            state.pending = []
+            return (bytes, waiters, compact ? state.image : nil)
         }
+        var durable = true
         do {
-            try file.write(Self.encode(offsets: offsets, checkpoints: checkpoints))
+            if let image {
+                try log.roll(image)
+            } else if !bytes.isEmpty {
+                try log.append(bytes)
+            }
         } catch {
             logger.error("cannot write pop state", metadata: ["pop.error": "\(error)"])
+            durable = recoverFromFailedWrite(log)
         }
-        for waiter in waiters { waiter() }
+        for waiter in waiters { waiter(durable) }
     }
 
-    static func encode(offsets: [PopQueueKey: Int64], checkpoints: [PopCheckpoint]) -> [UInt8] {
-        let writer = JSONWriter()
-        writer.beginObject()
-        writer.field("version", formatVersion)
-        writer.key("offsets")
-        writer.beginArray()
-        for (queue, offset) in offsets.sorted(by: { $0.key.description < $1.key.description }) {
-            writer.beginObject()
-            writeQueue(queue, to: writer)
-            writer.field("o", offset)
-            writer.endObject()
+    /// After a failed append the log may end in a partial frame: retry once with a new generation holding the whole
+    /// current state (which includes the records that failed). True when that snapshot is durable.
+    private func recoverFromFailedWrite(_ log: PopStateLog) -> Bool {
+        let image = state.withLock { state in
+            state.pending = []
+            return state.image
         }
-        writer.endArray()
-        writer.key("checkpoints")
-        writer.beginArray()
-        for checkpoint in checkpoints.sorted(by: { $0.deadline < $1.deadline }) {
-            writer.beginObject()
-            writeQueue(checkpoint.key.queue, to: writer)
-            writer.field("so", checkpoint.key.startOffset)
-            writer.field("pt", checkpoint.key.popTime)
-            writer.field("it", checkpoint.invisibleTime)
-            writer.field("rq", checkpoint.reviveQueueId)
-            writer.key("d")
-            writer.beginArray()
-            for offset in checkpoint.queueOffsets { writer.int(offset - checkpoint.key.startOffset) }
-            writer.endArray()
-            writer.field("bm", checkpoint.ackedBits)
-            writer.field("ra", checkpoint.reviveAttempts)
-            writer.endObject()
+        do {
+            try log.roll(image)
+            return true
+        } catch {
+            logger.error("cannot write pop-state snapshot", metadata: ["pop.error": "\(error)"])
+            return false
         }
-        writer.endArray()
-        writer.endObject()
-        return writer.bytes()
     }
 
-    private static func writeQueue(_ queue: PopQueueKey, to writer: JSONWriter) {
-        writer.field("c", queue.group)
-        writer.field("t", queue.topic)
-        writer.field("q", queue.queueId)
-    }
-
-    static func decode(_ bytes: [UInt8]) -> (offsets: [PopQueueKey: Int64], checkpoints: [PopCheckpoint])? {
-        guard let json = try? JSONParser.parse(bytes), json["version"]?.int64Value == formatVersion else { return nil }
+    /// Decodes `popState.json` of Tern before the pop-state log, for a one-time migration:
+    ///
+    /// ```json
+    /// {"version":1,
+    ///  "offsets":[{"c":"group","t":"TopicTest","q":0,"o":42}],
+    ///  "checkpoints":[{"c":"group","t":"TopicTest","q":0,"so":40,"pt":1700000000000,"it":60000,"rq":3,
+    ///                  "d":[0,1],"bm":1,"ra":0}]}
+    /// ```
+    /// `offsets`: next offset to pop per (group `c`, stored topic `t`, queue `q`). `checkpoints`: RocketMQ's
+    /// `PopCheckPoint` short names (`so`, `pt`, `it`, `rq`, `d` deltas from `so`, `bm` ack bitmap) plus `ra`,
+    /// failed revive attempts. Another `version` is refused.
+    static func decodeLegacy(_ bytes: [UInt8]) -> (offsets: [PopQueueKey: Int64], checkpoints: [PopCheckpoint])? {
+        guard let json = try? JSONParser.parse(bytes), json["version"]?.int64Value == 1 else { return nil }
         var offsets: [PopQueueKey: Int64] = [:]
         for entry in json["offsets"]?.arrayValue ?? [] {
             guard let queue = decodeQueue(entry), let offset = entry["o"]?.int64Value else { return nil }

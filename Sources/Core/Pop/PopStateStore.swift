@@ -5,35 +5,61 @@ import Synchronization
 
 /// All POP state of the broker: per-queue consume progress, per-queue pop locks and in-flight checkpoints.
 ///
-/// Every method is one short `Mutex` section (no I/O), safe on event loops. Changes are persisted by a background
-/// serial queue to `<storePathRootDir>/config/popState.json` (see `PopStateStore+Persistence.swift` for the
-/// format): each change schedules one flush, and changes made while a flush runs share the next one.
-/// `whenDurable` runs a callback once everything changed so far is on disk — ACK and CHANGE_INVISIBLE_TIME answer
-/// through it, so an acknowledged ack is never undone by a crash. Pops answer without waiting: a lost pop record
-/// rolls progress back together with its checkpoint (same file), so the messages are popped again (at-least-once).
+/// Every method is one short `Mutex` section (no I/O), safe on event loops. Each change also encodes a
+/// `PopStateRecord` into a pending buffer inside the same section, so the log order is the order of the changes.
+/// A background serial queue appends the buffer to the pop-state log (`PopStateLog`: snapshot + append-only log
+/// in `<storePathRootDir>/config/popState/`) with one `fdatasync`; changes made while that runs share the next one
+/// (group commit). `whenDurable` runs a callback once everything changed so far is on disk — ACK and
+/// CHANGE_INVISIBLE_TIME answer through it, so an acknowledged ack is never undone by a crash. Pops answer without
+/// waiting: a lost pop record precedes every ack of it in the log, so a crash can only roll progress back together
+/// with its checkpoint, and the messages are popped again (at-least-once).
 ///
-/// This replaces RocketMQ's CK/ACK records in `rmq_sys_REVIVE_LOG_<cluster>`: the same facts, kept as one
-/// compact document instead of a log that the revive service replays.
+/// This replaces RocketMQ's CK/ACK records in `rmq_sys_REVIVE_LOG_<cluster>`: the same facts, in a log of our
+/// own that is compacted into a snapshot instead of being scanned by the revive service.
 public final class PopStateStore: Sendable {
     struct State {
         var offsets: [PopQueueKey: Int64] = [:]
         var lockedQueues: Set<PopQueueKey> = []
         var checkpoints: [PopCheckpointKey: PopCheckpoint] = [:]
         /// Callbacks waiting for the next completed flush.
-        var durableWaiters: [@Sendable () -> Void] = []
+        var durableWaiters: [@Sendable (_ durable: Bool) -> Void] = []
         var flushScheduled = false
         var changeCount: UInt64 = 0
+        /// Framed records of changes not yet handed to the log; nil when the store is memory-only.
+        var pending: [UInt8]?
+
+        /// Logs `record` (a no-op in memory-only mode). Call inside the section that makes the change.
+        mutating func log(_ record: PopStateRecord) {
+            changeCount += 1
+            guard pending != nil else { return }
+            record.encode(into: &pending!)
+        }
+
+        var image: PopStateImage { PopStateImage(offsets: offsets, checkpoints: checkpoints) }
     }
 
-    let state = Mutex(State())
-    let file: ConfigFile?
+    let state: Mutex<State>
+    let log: PopStateLog?
+    /// `<config>/popState.json`, the whole-document format this log replaced; read once to migrate.
+    let legacyFile: ConfigFile?
     let flushQueue = DispatchQueue(label: "tern.pop.state-flush")
     let logger: Logger
 
+    /// Log size that triggers compaction into a new snapshot, unless the caller sets another.
+    public static let defaultCompactionThresholdBytes = 16 * 1024 * 1024
+
     /// - Parameters:
     ///   - configDirectory: the broker's `<storePathRootDir>/config`; nil keeps state in memory only (tests).
-    public init(configDirectory: String?, logger: Logger) {
-        file = configDirectory.map { ConfigFile(path: $0 + "/popState.json") }
+    ///   - compactionThresholdBytes: log size after which the next flush writes a new snapshot and empties the log.
+    public init(configDirectory: String?, compactionThresholdBytes: Int = defaultCompactionThresholdBytes,
+                logger: Logger) {
+        log = configDirectory.map {
+            PopStateLog(directory: $0 + "/popState", compactionThresholdBytes: compactionThresholdBytes)
+        }
+        legacyFile = configDirectory.map { ConfigFile(path: $0 + "/popState.json") }
+        var initial = State()
+        if log != nil { initial.pending = [] }
+        state = Mutex(initial)
         self.logger = logger
     }
 
@@ -59,12 +85,17 @@ public final class PopStateStore: Sendable {
     public func commitPop(_ queue: PopQueueKey, nextOffset: Int64, checkpoint: PopCheckpoint?) {
         state.withLock { state in
             state.lockedQueues.remove(queue)
-            if state.offsets[queue] != nextOffset { state.offsets[queue] = nextOffset; state.changeCount += 1 }
+            // The checkpoint is logged before the progress: a crash that tears the pair can lose the progress
+            // (the messages are popped again) but never keep progress without the checkpoint that revives them.
             if var checkpoint {
                 // A change-invisible-time CK may share startOffset and popTime with the original: keep keys unique.
                 while state.checkpoints[checkpoint.key] != nil { checkpoint.key.popTime += 1 }
                 state.checkpoints[checkpoint.key] = checkpoint
-                state.changeCount += 1
+                state.log(.checkpoint(checkpoint))
+            }
+            if state.offsets[queue] != nextOffset {
+                state.offsets[queue] = nextOffset
+                state.log(.offset(queue, nextOffset))
             }
         }
         scheduleFlush()
@@ -91,12 +122,7 @@ public final class PopStateStore: Sendable {
                 changed = true
             }
             guard changed else { return .notInFlight }
-            state.changeCount += 1
-            if checkpoint.isFullyAcked && !checkpoint.isReviving {
-                state.checkpoints[key] = nil
-            } else {
-                state.checkpoints[key] = checkpoint
-            }
+            state.settle(checkpoint)
             return .acked
         }
         if outcome == .acked { scheduleFlush() }
@@ -111,16 +137,12 @@ public final class PopStateStore: Sendable {
         let stored: PopCheckpoint? = state.withLock { state in
             guard var checkpoint = state.checkpoints[key], checkpoint.isPending(offset) else { return nil }
             checkpoint.markAcked(offset)
-            if checkpoint.isFullyAcked && !checkpoint.isReviving {
-                state.checkpoints[key] = nil
-            } else {
-                state.checkpoints[key] = checkpoint
-            }
+            state.settle(checkpoint)
             // The old receipt must stop working, so the new key differs from it even within the same ms.
             var replacement = replacement
             while state.checkpoints[replacement.key] != nil || replacement.key == key { replacement.key.popTime += 1 }
             state.checkpoints[replacement.key] = replacement
-            state.changeCount += 1
+            state.log(.checkpoint(replacement))
             return replacement
         }
         if stored != nil { scheduleFlush() }
@@ -137,6 +159,7 @@ public final class PopStateStore: Sendable {
             for (key, checkpoint) in state.checkpoints where !checkpoint.isReviving && checkpoint.deadline <= now {
                 if checkpoint.isFullyAcked {
                     state.checkpoints[key] = nil
+                    state.log(.removed(key))
                     continue
                 }
                 state.checkpoints[key]?.isReviving = true
@@ -158,10 +181,11 @@ public final class PopStateStore: Sendable {
                 checkpoint.reviveAttempts += 1
                 checkpoint.invisibleTime = retryAt - checkpoint.key.popTime
                 state.checkpoints[key] = checkpoint
+                state.log(.checkpoint(checkpoint))
             } else {
                 state.checkpoints[key] = nil
+                state.log(.removed(key))
             }
-            state.changeCount += 1
         }
         scheduleFlush()
     }
@@ -182,6 +206,20 @@ public final class PopStateStore: Sendable {
     public func inFlightCount(group: String) -> Int {
         state.withLock { state in
             state.checkpoints.values.filter { $0.key.queue.group == group }.reduce(0) { $0 + $1.unackedOffsets.count }
+        }
+    }
+}
+
+extension PopStateStore.State {
+    /// Stores an acked checkpoint and logs the change: a fully acked one is removed unless a revive still holds it
+    /// (`finishRevive` removes it then).
+    mutating func settle(_ checkpoint: PopCheckpoint) {
+        if checkpoint.isFullyAcked && !checkpoint.isReviving {
+            checkpoints[checkpoint.key] = nil
+            log(.removed(checkpoint.key))
+        } else {
+            checkpoints[checkpoint.key] = checkpoint
+            log(.acked(checkpoint.key, bits: checkpoint.ackedBits))
         }
     }
 }

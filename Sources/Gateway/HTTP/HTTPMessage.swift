@@ -29,7 +29,8 @@ struct HTTPRequest: Sendable {
     /// The media type of the body without parameters, lower-cased (`application/json`).
     var mediaType: String? {
         guard let contentType = header("content-type") else { return nil }
-        let type = contentType.split(separator: ";", maxSplits: 1).first.map(String.init) ?? contentType
+        let type = contentType.utf8.split(separator: UInt8(ascii: ";"), maxSplits: 1).first
+            .map { String(Substring($0)) } ?? contentType
         return type.trimmingSpaces().lowercased()
     }
 }

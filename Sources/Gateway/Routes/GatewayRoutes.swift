@@ -6,13 +6,13 @@ enum GatewayRoutes {
         Route("GET", "/metrics", requiresReady: false, .immediate(OperationsRoutes.metrics)),
         Route("GET", "/openapi.yaml", requiresReady: false, .immediate(OperationsRoutes.openAPI)),
         // Messages
-        Route("POST", "/v1/topics/{topic}/messages", .asynchronous(SendRoutes.send)),
+        Route("POST", "/v1/topics/{topic}/messages", .callback(SendRoutes.send)),
         Route("GET", "/v1/topics/{topic}/messages", .asynchronous(MessageQueryRoutes.byKey)),
         Route("GET", "/v1/topics/{topic}/queues/{queueId}/messages", .asynchronous(PullRoutes.pull)),
         Route("GET", "/v1/messages/{messageId}", .asynchronous(MessageQueryRoutes.byID)),
         // Pop / ack
-        Route("POST", "/v1/topics/{topic}/pop", .asynchronous(PopRoutes.pop)),
-        Route("POST", "/v1/ack", .asynchronous(PopRoutes.ack)),
+        Route("POST", "/v1/topics/{topic}/pop", .callback(PopRoutes.pop)),
+        Route("POST", "/v1/ack", .callback(PopRoutes.ack)),
         Route("POST", "/v1/change-invisible-time", .asynchronous(PopRoutes.changeInvisibleTime)),
         // Offsets
         Route("GET", "/v1/consumer-groups/{group}/topics/{topic}/queues/{queueId}/offset",

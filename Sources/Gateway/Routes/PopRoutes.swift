@@ -4,40 +4,89 @@ import Store
 /// Pop consumption: `POST /v1/topics/{topic}/pop`, `POST /v1/ack`, `POST /v1/change-invisible-time`, mapped onto
 /// POP_MESSAGE, ACK_MESSAGE / BATCH_ACK_MESSAGE and CHANGE_MESSAGE_INVISIBLETIME.
 enum PopRoutes {
-    @Sendable static func pop(_ call: GatewayCall) async throws -> HTTPResponse {
-        let topic = try call.topic()
-        guard let groupText = call.request.queryValue("group") else {
-            throw GatewayProblem(.invalidParameter, "query parameter group is required")
+    /// Answers on the libmicrohttpd thread when the pop finds messages (or nothing) at once; a long poll answers
+    /// later from the thread that wakes it. No task per request.
+    @Sendable static func pop(_ call: GatewayCall,
+                              answer: @escaping @Sendable (Result<HTTPResponse, any Error>) -> Void) {
+        let request: PopRequest
+        do {
+            request = try PopRequest(call)
+        } catch {
+            return answer(.failure(error))
         }
-        let group = try GatewayCall.validGroup(groupText)
-        let maxCount = try call.queryInt("maxCount", default: 1, range: 1...32)
-        let invisibleTime = try call.queryInt("invisibleTimeMs", default: 60_000, range: 1_000...43_200_000)
-        let wait = try call.waitMillis()
-        let queueId = try call.queryInt("queueId", default: -1, range: -1...Int64(Int32.max))
-        let tag = call.request.queryValue("tag").flatMap { $0.isEmpty ? nil : $0 } ?? "*"
-        let initMode: String
-        switch call.request.queryValue("initMode") ?? "min" {
-        case "min": initMode = "0"
-        case "max": initMode = "1"
-        default: throw GatewayProblem(.invalidParameter, "initMode is \"min\" or \"max\"")
+        call.backend.invoke(.popMessage, on: .broker, extFields: request.extFields, from: call.request) { result in
+            let response: RemotingCommand
+            switch result {
+            case .success(let value): response = value
+            case .failure(let problem): return answer(.failure(problem))
+            }
+            let code = ResponseCode(rawValue: response.code)
+            guard code == .success || code == .pullNotFound || code == .pollingTimeout || code == .noMessage else {
+                let problem = GatewayProblem.from(response, request: .popMessage)
+                guard request.queueId >= 0 else { return answer(.failure(problem)) }
+                // RocketMQ answers SYSTEM_ERROR for a queue the topic does not have: say which, if so.
+                Task {
+                    do {
+                        try await TopicQueues.requireQueue(Int(request.queueId), of: request.topic, call: call)
+                        answer(.failure(problem))
+                    } catch {
+                        answer(.failure(error))
+                    }
+                }
+                return
+            }
+            answer(Result { () throws(GatewayProblem) -> HTTPResponse in
+                try render(response, code: code, of: request, call: call)
+            }.mapError { $0 as any Error })
         }
-        let rendering = try PullRoutes.rendering(call)
-        let response = try await call.invoke(.popMessage, extFields: [
-            "consumerGroup": group, "topic": topic, "queueId": String(queueId), "maxMsgNums": String(maxCount),
-            "invisibleTime": String(invisibleTime), "pollTime": String(wait), "bornTime": String(wallClockMillis()),
-            "initMode": initMode, "expType": "TAG", "exp": tag, "order": "false",
-        ])
-        let code = ResponseCode(rawValue: response.code)
-        guard code == .success || code == .pullNotFound || code == .pollingTimeout || code == .noMessage else {
-            // RocketMQ answers SYSTEM_ERROR for a queue the topic does not have.
-            if queueId >= 0 { try await TopicQueues.requireQueue(Int(queueId), of: topic, call: call) }
-            throw GatewayProblem.from(response, request: .popMessage)
+    }
+
+    /// A validated pop: the POP_MESSAGE fields and what rendering the answer needs.
+    struct PopRequest: Sendable {
+        var topic: String
+        var group: String
+        var queueId: Int64
+        var invisibleTime: Int64
+        var rendering: MessageRendering
+        var extFields: [String: String]
+
+        init(_ call: GatewayCall) throws(GatewayProblem) {
+            topic = try call.topic()
+            guard let groupText = call.request.queryValue("group") else {
+                throw GatewayProblem(.invalidParameter, "query parameter group is required")
+            }
+            group = try GatewayCall.validGroup(groupText)
+            let maxCount = try call.queryInt("maxCount", default: 1, range: 1...32)
+            invisibleTime = try call.queryInt("invisibleTimeMs", default: 60_000, range: 1_000...43_200_000)
+            let wait = try call.waitMillis()
+            queueId = try call.queryInt("queueId", default: -1, range: -1...Int64(Int32.max))
+            let tag = call.request.queryValue("tag").flatMap { $0.isEmpty ? nil : $0 } ?? "*"
+            let initMode: String
+            switch call.request.queryValue("initMode") ?? "min" {
+            case "min": initMode = "0"
+            case "max": initMode = "1"
+            default: throw GatewayProblem(.invalidParameter, "initMode is \"min\" or \"max\"")
+            }
+            rendering = try PullRoutes.rendering(call)
+            extFields = [
+                "consumerGroup": group, "topic": topic, "queueId": String(queueId), "maxMsgNums": String(maxCount),
+                "invisibleTime": String(invisibleTime), "pollTime": String(wait),
+                "bornTime": String(wallClockMillis()), "initMode": initMode, "expType": "TAG", "exp": tag,
+                "order": "false",
+            ]
         }
+    }
+
+    private static func render(_ response: RemotingCommand, code: ResponseCode, of request: PopRequest,
+                               call: GatewayCall) throws(GatewayProblem) -> HTTPResponse {
+        let topic = request.topic
+        let group = request.group
+        let rendering = request.rendering
         let messages = code == .success ? try MessageRendering.decodeRecords(response.body) : []
         call.backend.metrics.recordMessages(returned: messages.count)
         let popTime = Int64(response.extFields["popTime"] ?? "") ?? 0
         let reviveQueueId = Int32(response.extFields["reviveQid"] ?? "") ?? 0
-        let responseInvisibleTime = Int64(response.extFields["invisibleTime"] ?? "") ?? invisibleTime
+        let responseInvisibleTime = Int64(response.extFields["invisibleTime"] ?? "") ?? request.invisibleTime
         let startOffsets = parseStartOffsets(response.extFields["startOffsetInfo"] ?? "")
         let brokerName = call.configuration.brokerName
         return try call.json { writer in
@@ -55,9 +104,9 @@ enum PopRoutes {
                     popTime: popTime, invisibleTime: responseInvisibleTime, reviveQueueId: reviveQueueId,
                     realTopic: message.topic, brokerName: brokerName, queueId: message.queueId,
                     queueOffset: message.queueOffset.rawValue)
-                let handle = ReceiptHandle(topic: topic, realTopic: message.topic, group: group,
-                                           extraInfo: extraInfo)
-                rendering.write(message, to: writer) { writer in writer.field("receiptHandle", handle.encoded) }
+                let handle = ReceiptHandle.encode(topic: topic, realTopic: message.topic, group: group,
+                                                  extraInfo: extraInfo)
+                rendering.write(message, to: writer) { writer in writer.field("receiptHandle", handle) }
             }
             writer.endArray()
             writer.endObject()
@@ -76,7 +125,39 @@ enum PopRoutes {
     }
 
     /// Body `{"receiptHandle": "..."}` or `{"receiptHandles": ["...", ...]}`.
-    @Sendable static func ack(_ call: GatewayCall) async throws -> HTTPResponse {
+    /// Answered from the thread that makes the ack durable (the pop-state flush), without a task.
+    @Sendable static func ack(_ call: GatewayCall,
+                              answer: @escaping @Sendable (Result<HTTPResponse, any Error>) -> Void) {
+        let handles: [ReceiptHandle]
+        let body: ByteBufferBytes?
+        do {
+            handles = try receiptHandles(call)
+            body = handles.count == 1 ? nil : ByteBufferBytes(try batchAckBody(handles, call: call))
+        } catch {
+            return answer(.failure(error))
+        }
+        let code: RequestCode = handles.count == 1 ? .ackMessage : .batchAckMessage
+        var extFields: [String: String] = [:]
+        if let handle = handles.first, handles.count == 1 {
+            extFields = [
+                "consumerGroup": handle.group, "topic": handle.realTopic, "queueId": String(handle.queueId),
+                "extraInfo": handle.extraInfo, "offset": String(handle.queueOffset),
+            ]
+        }
+        call.backend.invoke(code, on: .broker, extFields: extFields, body: body, from: call.request) { result in
+            answer(Result { () throws(GatewayProblem) -> HTTPResponse in
+                try checkReceiptResponse(try result.get(), request: code)
+                return try call.json { writer in
+                    writer.beginObject()
+                    writer.field("acknowledged", handles.count)
+                    writer.endObject()
+                }
+            }.mapError { $0 as any Error })
+        }
+    }
+
+    /// The body's `receiptHandle` or `receiptHandles`, decoded.
+    private static func receiptHandles(_ call: GatewayCall) throws(GatewayProblem) -> [ReceiptHandle] {
         let body = try call.jsonObject()
         var encoded: [String] = []
         if body["receiptHandle"] != nil, body["receiptHandles"] != nil {
@@ -108,23 +189,7 @@ enum PopRoutes {
         }
         var handles: [ReceiptHandle] = []
         for text in encoded { handles.append(try ReceiptHandle(encoded: text)) }
-        let response: RemotingCommand
-        if handles.count == 1 {
-            let handle = handles[0]
-            response = try await call.invoke(.ackMessage, extFields: [
-                "consumerGroup": handle.group, "topic": handle.realTopic, "queueId": String(handle.queueId),
-                "extraInfo": handle.extraInfo, "offset": String(handle.queueOffset),
-            ])
-        } else {
-            response = try await call.invoke(.batchAckMessage,
-                                             body: ByteBufferBytes(batchAckBody(handles, call: call)))
-        }
-        try checkReceiptResponse(response, request: handles.count == 1 ? .ackMessage : .batchAckMessage)
-        return try call.json { writer in
-            writer.beginObject()
-            writer.field("acknowledged", handles.count)
-            writer.endObject()
-        }
+        return handles
     }
 
     /// Body `{"receiptHandle": "...", "invisibleTimeMs": 30000}`; answers the new receipt handle.

@@ -43,7 +43,40 @@ enum SendRoutes {
     static let messageFields: Set<String> = ["body", "bodyEncoding", "tags", "keys", "properties", "shardingKey",
                                              "delayLevel"]
 
-    @Sendable static func send(_ call: GatewayCall) async throws -> HTTPResponse {
+    /// A validated send, ready for the processor.
+    struct PreparedSend: Sendable {
+        var topic: String
+        var messages: [OutgoingMessage]
+        var isBatch: Bool
+        var queueId: Int32
+    }
+
+    /// Answers on the libmicrohttpd thread when the store acknowledges inside the send (ASYNC_FLUSH): no task and
+    /// no suspended connection per request. A sharding key needs the topic's queue count first, which may wait on
+    /// the name server, so that case runs in a task.
+    @Sendable static func send(_ call: GatewayCall,
+                               answer: @escaping @Sendable (Result<HTTPResponse, any Error>) -> Void) {
+        let prepared: PreparedSend
+        do {
+            prepared = try prepare(call)
+        } catch {
+            return answer(.failure(error))
+        }
+        guard let shardingKey = prepared.messages[0].shardingKey else { return invoke(prepared, call, answer) }
+        Task {
+            do {
+                var sharded = prepared
+                let queueCount = try await TopicQueues.writeQueueCount(prepared.topic, call: call)
+                sharded.queueId = Int32(Int(javaHashCode(shardingKey).magnitude) % max(1, queueCount))
+                invoke(sharded, call, answer)
+            } catch {
+                answer(.failure(error))
+            }
+        }
+    }
+
+    /// Parses and checks the request: everything that can be refused before the broker sees it.
+    static func prepare(_ call: GatewayCall) throws(GatewayProblem) -> PreparedSend {
         let topic = try call.topic()
         let (messages, isBatch) = try parseMessages(call)
         guard !messages.isEmpty else { throw GatewayProblem(.invalidParameter, "the batch is empty") }
@@ -55,20 +88,20 @@ enum SendRoutes {
             throw GatewayProblem(.batchTooLarge,
                                  "\(messages.count) messages exceed the batch limit of \(call.configuration.maxBatchSize)")
         }
-        var queueId: Int32 = -1
-        // Every message of a batch has the batch's sharding key (parseMessages), so the first one decides.
-        if let shardingKey = messages[0].shardingKey {
-            let queueCount = try await TopicQueues.writeQueueCount(topic, call: call)
-            queueId = Int32(Int(javaHashCode(shardingKey).magnitude) % max(1, queueCount))
-        }
+        return PreparedSend(topic: topic, messages: messages, isBatch: isBatch, queueId: -1)
+    }
+
+    private static func invoke(_ prepared: PreparedSend, _ call: GatewayCall,
+                               _ answer: @escaping @Sendable (Result<HTTPResponse, any Error>) -> Void) {
+        let messages = prepared.messages
         var extFields: [String: String] = [
-            "a": call.configuration.producerGroup, "b": topic, "c": "TBW102", "d": "4", "e": String(queueId),
-            "f": "0", "g": String(wallClockMillis()), "h": "0", "j": "0", "k": "false",
+            "a": call.configuration.producerGroup, "b": prepared.topic, "c": "TBW102", "d": "4",
+            "e": String(prepared.queueId), "f": "0", "g": String(wallClockMillis()), "h": "0", "j": "0", "k": "false",
             "n": call.configuration.brokerName,
         ]
         let code: RequestCode
         let body: [UInt8]
-        if isBatch {
+        if prepared.isBatch {
             code = .sendBatchMessage
             extFields["m"] = "true"
             extFields["i"] = MessageProperties.encode([(MessageProperties.wait, "true")])
@@ -79,21 +112,34 @@ enum SendRoutes {
             extFields["i"] = MessageProperties.encode(messages[0].allProperties)
             body = messages[0].body
         }
-        let response = try await call.invoke(code, extFields: extFields, body: ByteBufferBytes(body))
+        call.backend.invoke(code, on: .broker, extFields: extFields, body: ByteBufferBytes(body),
+                            from: call.request) { result in
+            answer(Result { () throws(GatewayProblem) -> HTTPResponse in
+                try render(try result.get(), of: prepared, code: code, call: call)
+            }.mapError { $0 as any Error })
+        }
+    }
+
+    /// The JSON answer for a processor's response, or the problem it maps to.
+    private static func render(_ response: RemotingCommand, of prepared: PreparedSend, code: RequestCode,
+                               call: GatewayCall) throws(GatewayProblem) -> HTTPResponse {
+        let messages = prepared.messages
+        let isBatch = prepared.isBatch
         let responseCode = ResponseCode(rawValue: response.code)
         let stored: Set<ResponseCode> = [.success, .flushDiskTimeout, .slaveNotAvailable, .flushSlaveTimeout]
         guard stored.contains(responseCode) else { throw GatewayProblem.from(response, request: code) }
         call.backend.metrics.recordMessages(sent: messages.count)
         let status = responseCode == .success ? "SEND_OK" : responseCode.description
-        let offsetIDs = (response.extFields["msgId"] ?? "").split(separator: ",").map(String.init)
-        let resultQueue = Int64(response.extFields["queueId"] ?? "") ?? Int64(queueId)
+        let offsetIDs = (response.extFields["msgId"] ?? "").utf8.split(separator: UInt8(ascii: ","))
+            .map { String(Substring($0)) }
+        let resultQueue = Int64(response.extFields["queueId"] ?? "") ?? Int64(prepared.queueId)
         let firstOffset = Int64(response.extFields["queueOffset"] ?? "") ?? -1
         return try call.json { writer in
             writer.beginObject()
             if !isBatch {
                 writeResult(writer, message: messages[0], offsetID: offsetIDs.first, queueOffset: firstOffset)
             }
-            writer.field("topic", topic)
+            writer.field("topic", prepared.topic)
             writer.field("queueId", resultQueue)
             writer.field("broker", call.configuration.brokerName)
             writer.field("status", status)

@@ -157,7 +157,9 @@ final class PopEngine: Sendable {
         return (json["messages"]?.arrayValue ?? []).compactMap { $0["receiptHandle"]?.stringValue }
     }
 
+    /// Receipt handles are base64url, so this is a scan, not a copy; Foundation's replacing cost as much as the pop.
     static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\"") }) else { return text }
+        return text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
     }
 }
