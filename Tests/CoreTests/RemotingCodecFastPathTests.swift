@@ -40,3 +40,26 @@ func fastPathMatchesTheYajlPath(header: String) throws {
 func fastPathDefersUnusualHeadersToYajl(header: String) {
     #expect(RemotingCommand(fastJSONHeader: ByteBuffer(string: header)) == nil)
 }
+
+/// The hand-written header encoder must write the bytes the yajl generator wrote before it: every ASCII control
+/// character, quote, backslash, slash and non-ASCII text, in keys, values and the remark, and extreme integers.
+@Test func headerEncoderWritesWhatTheYajlWriterWrites() {
+    let tricky = String(decoding: (0..<0x80).map { UInt8($0) }, as: UTF8.self) + "é✓😀/"
+    let command = RemotingCommand(code: -7, language: .cpp, version: Int32.max, opaque: Int32.min, flag: 3,
+                                  remark: tricky, extFields: ["b": "1", tricky: tricky, "a": ""])
+    let writer = JSONWriter()
+    writer.beginObject()
+    writer.field("code", command.code)
+    writer.key("extFields")
+    writer.beginObject()
+    for key in command.extFields.keys.sorted() { writer.field(key, command.extFields[key] ?? "") }
+    writer.endObject()
+    writer.field("flag", command.flag)
+    writer.field("language", command.language.description)
+    writer.field("opaque", command.opaque)
+    writer.field("remark", tricky)
+    writer.field("serializeTypeCurrentRPC", "JSON")
+    writer.field("version", command.version)
+    writer.endObject()
+    #expect(command.jsonHeader() == writer.bytes())
+}

@@ -20,7 +20,7 @@ extension RemotingCommand {
         if serializeType == .rocketMQ {
             try encodeBinaryHeader(into: &buffer)
         } else {
-            buffer.writeBytes(jsonHeader())
+            writeJSONHeader(into: &buffer)
         }
         let headerLength = buffer.writerIndex - headerStart
         guard headerLength <= 0x00FF_FFFF else {
@@ -36,25 +36,42 @@ extension RemotingCommand {
 
     /// The compact JSON header text (see ``encode(into:serializeType:)``).
     public func jsonHeader() -> [UInt8] {
-        let writer = JSONWriter()
-        writer.beginObject()
-        writer.field("code", code)
+        var buffer = ByteBuffer()
+        writeJSONHeader(into: &buffer)
+        return Array(buffer.readableBytesView)
+    }
+
+    /// Writes the JSON header straight into the frame buffer: every request and response goes through here, so no
+    /// generator object, no intermediate byte array and no per-key dictionary lookups. Strings are escaped as yajl's
+    /// generator escapes them (a test compares the two), so the bytes are what the JSON writer used to produce.
+    private func writeJSONHeader(into buffer: inout ByteBuffer) {
+        buffer.writeStaticString("{\"code\":")
+        buffer.writeDecimal(code)
         if !extFields.isEmpty {
-            writer.key("extFields")
-            writer.beginObject()
-            for key in extFields.keys.sorted() {
-                if let value = extFields[key] { writer.field(key, value) }
+            buffer.writeStaticString(",\"extFields\":{")
+            var first = true
+            for (key, value) in extFields.sorted(by: { $0.key < $1.key }) {
+                if !first { buffer.writeInteger(UInt8(ascii: ",")) }
+                first = false
+                buffer.writeJSONString(key)
+                buffer.writeInteger(UInt8(ascii: ":"))
+                buffer.writeJSONString(value)
             }
-            writer.endObject()
+            buffer.writeInteger(UInt8(ascii: "}"))
         }
-        writer.field("flag", flag)
-        writer.field("language", language.description)
-        writer.field("opaque", opaque)
-        if let remark, !remark.isEmpty { writer.field("remark", remark) }
-        writer.field("serializeTypeCurrentRPC", "JSON")
-        writer.field("version", version)
-        writer.endObject()
-        return writer.bytes()
+        buffer.writeStaticString(",\"flag\":")
+        buffer.writeDecimal(flag)
+        buffer.writeStaticString(",\"language\":")
+        buffer.writeJSONString(language.description)
+        buffer.writeStaticString(",\"opaque\":")
+        buffer.writeDecimal(opaque)
+        if let remark, !remark.isEmpty {
+            buffer.writeStaticString(",\"remark\":")
+            buffer.writeJSONString(remark)
+        }
+        buffer.writeStaticString(",\"serializeTypeCurrentRPC\":\"JSON\",\"version\":")
+        buffer.writeDecimal(version)
+        buffer.writeInteger(UInt8(ascii: "}"))
     }
 
     private func encodeBinaryHeader(into buffer: inout ByteBuffer) throws(RemotingCodecError) {
@@ -88,5 +105,51 @@ extension RemotingCommand {
             buffer.writeString(value)
         }
         buffer.setInteger(Int32(buffer.writerIndex - mapLengthIndex - 4), at: mapLengthIndex)
+    }
+}
+
+extension ByteBuffer {
+    /// Writes `value` in decimal, as `%lld` would, without building a String.
+    mutating func writeDecimal(_ value: Int32) {
+        if value < 0 { writeInteger(UInt8(ascii: "-")) }
+        let magnitude = value.magnitude
+        var divisor: UInt32 = 1
+        while magnitude / divisor >= 10 { divisor *= 10 }
+        while divisor > 0 {
+            writeInteger(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: magnitude / divisor % 10))
+            divisor /= 10
+        }
+    }
+
+    /// Writes `text` as a quoted JSON string escaped like yajl's generator: `"`, `\\`, `\b`, `\f`, `\n`, `\r`, `\t`
+    /// by name, other control characters as `\u00XX` (upper-case hex), everything else (`/`, non-ASCII) as is.
+    mutating func writeJSONString(_ text: String) {
+        writeInteger(UInt8(ascii: "\""))
+        var text = text
+        text.withUTF8 { bytes in
+            var runStart = 0
+            for index in 0..<bytes.count {
+                let byte = bytes[index]
+                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+                writeBytes(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[runStart..<index]))
+                runStart = index + 1
+                switch byte {
+                case UInt8(ascii: "\""): writeStaticString("\\\"")
+                case UInt8(ascii: "\\"): writeStaticString("\\\\")
+                case 0x08: writeStaticString("\\b")
+                case 0x0C: writeStaticString("\\f")
+                case 0x0A: writeStaticString("\\n")
+                case 0x0D: writeStaticString("\\r")
+                case 0x09: writeStaticString("\\t")
+                default:
+                    let hex: StaticString = "0123456789ABCDEF"
+                    writeStaticString("\\u00")
+                    writeInteger(hex.utf8Start[Int(byte >> 4)])
+                    writeInteger(hex.utf8Start[Int(byte & 0x0F)])
+                }
+            }
+            writeBytes(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[runStart..<bytes.count]))
+        }
+        writeInteger(UInt8(ascii: "\""))
     }
 }

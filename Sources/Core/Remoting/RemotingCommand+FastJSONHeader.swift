@@ -84,6 +84,8 @@ private struct FastJSONHeaderParser {
         guard consume(UInt8(ascii: "{")) else { return false }
         skipWhitespace()
         if consume(UInt8(ascii: "}")) { return true }
+        // Room for a SEND_MESSAGE_V2 header (13 one-letter fields) up front, rather than regrowing and rehashing.
+        fields.reserveCapacity(16)
         while true {
             skipWhitespace()
             guard let key = parseString() else { return false }
