@@ -20,8 +20,10 @@ deps:
 build: deps
 	$(SWIFT) build --product tern
 
+## Static Swift runtime and Foundation: only the pages the process touches are resident (idle RSS 26.6 MB instead of
+## 30.3 MB with the shared libraries, bench/RESULTS.md) and start-up binds fewer symbols. Same flag as docker/Dockerfile.
 release: deps
-	$(SWIFT) build -c release --product tern
+	$(SWIFT) build -c release --product tern --static-swift-stdlib
 
 ## Starts nameserver (9876), broker (10911) and gateway (8080) in one process, store under $(DATA).
 run: release

@@ -2,7 +2,8 @@
 # Remoting benchmark: start-up time and idle RSS of `tern start`, then `tern bench producer` / `consumer` against it
 # over loopback (client and broker on the same machine), 1 KiB bodies.
 #
-#   bench/remoting.sh            needs a release build: swift build -c release --product tern
+#   bench/remoting.sh            needs a release build: make release
+#                                (swift build -c release --product tern --static-swift-stdlib; idle RSS assumes static)
 #   env: TERN=path/to/tern  SECONDS_PER_CASE=10  DIR=$TMPDIR/tern-bench-remoting
 #
 # Cases (targets from the brief in brackets):

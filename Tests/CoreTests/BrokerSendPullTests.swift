@@ -88,6 +88,10 @@ import Testing
         (["a": "pg", "b": "NoTemplate", "c": "Missing", "e": "0"], ResponseCode.topicNotExist, "NoTemplate"),
         (["a": "pg", "b": "T", "e": "9"], ResponseCode.invalidParameter, "queueId[9]"),
         (["a": "pg", "b": "%RETRY%g", "e": "0", "m": "true"], ResponseCode.messageIllegal, "retry"),
+        // A bad one-letter value is named by its long name; a long name wins over the one-letter one.
+        (["a": "pg", "b": "T", "e": "0", "f": "zz"], ResponseCode.systemError, "<sysFlag>"),
+        (["producerGroup": "pg", "topic": "bad topic", "b": "T", "queueId": "0"], ResponseCode.invalidParameter,
+         "illegal"),
     ])
     func badSendsAreRefusedWithARemarkNamingTheProblem(
         fields: [String: String], code: ResponseCode,

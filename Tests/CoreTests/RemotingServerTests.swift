@@ -40,10 +40,29 @@ private struct SilentProcessor: RequestProcessor {
     func process(_ request: RemotingCommand, context: any RequestContext) {}
 }
 
+/// Holds requests until `count` have arrived, then answers them all at once from a thread outside NIO, as the
+/// store's group commit does: a burst of off-loop answers that share flushes.
+private final class GatheringProcessor: RequestProcessor {
+    let count: Int
+    private let held = NIOLockedValueBox<[(RemotingCommand, any RequestContext)]>([])
+    init(count: Int) { self.count = count }
+    func process(_ request: RemotingCommand, context: any RequestContext) {
+        let all = held.withLockedValue { held -> [(RemotingCommand, any RequestContext)] in
+            held.append((request, context))
+            return held.count == count ? held : []
+        }
+        guard !all.isEmpty else { return }
+        Thread.detachNewThread {
+            for (request, context) in all { context.respond(request.response(.success, remark: request.remark)) }
+        }
+    }
+}
+
 private let echoCode: Int32 = 1001
 private let slowCode: Int32 = 1002
 private let recordCode: Int32 = 1003
 private let silentCode: Int32 = 1004
+private let gatherCode: Int32 = 1005
 
 // MARK: Harness
 
@@ -67,6 +86,7 @@ private struct Harness {
             slowCode: SlowProcessor(loop: group.any(), delay: .milliseconds(400)),
             recordCode: recorder,
             silentCode: SilentProcessor(),
+            gatherCode: GatheringProcessor(count: 64),
         ])
         let server = RemotingServer(configuration: configuration, group: group, dispatcher: dispatcher,
                                     logger: Logger(label: "test.remoting"),
@@ -165,6 +185,19 @@ private func echo(_ text: String) -> RemotingCommand {
     let futures = (0..<64).map { client.send(echo("n\($0)"), timeout: .seconds(10)) }
     for (index, future) in futures.enumerated() {
         #expect(try await future.get().remark == "n\(index)")
+    }
+    try await client.close().get()
+    try await harness.stop()
+}
+
+@Test func answersWrittenTogetherFromAnotherThreadAllArrive() async throws {
+    let harness = try await Harness.start()
+    let client = try await harness.client()
+    let futures = (0..<64).map {
+        client.send(RemotingCommand(code: gatherCode, remark: "g\($0)"), timeout: .seconds(10))
+    }
+    for (index, future) in futures.enumerated() {
+        #expect(try await future.get().remark == "g\(index)")
     }
     try await client.close().get()
     try await harness.stop()

@@ -19,19 +19,97 @@ struct SendMessageRequestHeader: Sendable {
 
     /// - Throws: `BrokerRequestError` naming the first missing or unparsable field (by its long name).
     init(_ request: RemotingCommand) throws(BrokerRequestError) {
-        let fields = BrokerHeaderFields(request)
-        producerGroup = try fields.string("producerGroup", "a")
-        topic = try fields.string("topic", "b")
-        defaultTopic = fields.optionalString("defaultTopic", "c") ?? TopicValidator.autoCreateTopicKeyTopic
-        defaultTopicQueueNums = try fields.optionalInt32("defaultTopicQueueNums", "d") ?? 4
-        queueId = try fields.int32("queueId", "e")
-        sysFlag = try fields.optionalInt32("sysFlag", "f") ?? 0
-        bornTimestamp = try fields.optionalInt64("bornTimestamp", "g") ?? 0
-        flag = try fields.optionalInt32("flag", "h") ?? 0
-        properties = fields.optionalString("properties", "i")
-        reconsumeTimes = try fields.optionalInt32("reconsumeTimes", "j")
-        unitMode = fields.optionalBool("unitMode", "k") ?? false
-        maxReconsumeTimes = try fields.optionalInt32("maxReconsumeTimes", "l")
-        batch = (fields.optionalBool("batch", "m") ?? false) || request.code == RequestCode.sendBatchMessage.rawValue
+        // One pass over extFields instead of a lookup per name and field: this runs for every message sent.
+        let fields = Fields(request.extFields)
+        producerGroup = try fields.string(.producerGroup)
+        topic = try fields.string(.topic)
+        defaultTopic = fields.optionalString(.defaultTopic) ?? TopicValidator.autoCreateTopicKeyTopic
+        defaultTopicQueueNums = try fields.optionalInteger(.defaultTopicQueueNums, as: Int32.self) ?? 4
+        guard let queueId = try fields.optionalInteger(.queueId, as: Int32.self) else {
+            throw BrokerRequestError(HeaderError(kind: .missing, field: Field.queueId.longName))
+        }
+        self.queueId = queueId
+        sysFlag = try fields.optionalInteger(.sysFlag, as: Int32.self) ?? 0
+        bornTimestamp = try fields.optionalInteger(.bornTimestamp, as: Int64.self) ?? 0
+        flag = try fields.optionalInteger(.flag, as: Int32.self) ?? 0
+        properties = fields.optionalString(.properties)
+        reconsumeTimes = try fields.optionalInteger(.reconsumeTimes, as: Int32.self)
+        unitMode = fields.optionalBool(.unitMode) ?? false
+        maxReconsumeTimes = try fields.optionalInteger(.maxReconsumeTimes, as: Int32.self)
+        batch = (fields.optionalBool(.batch) ?? false) || request.code == RequestCode.sendBatchMessage.rawValue
+    }
+
+    /// The header fields in SEND_MESSAGE_V2 order: the raw value is the index of the one-letter name (`a` = 0).
+    private enum Field: Int, CaseIterable {
+        case producerGroup, topic, defaultTopic, defaultTopicQueueNums, queueId, sysFlag, bornTimestamp, flag,
+             properties, reconsumeTimes, unitMode, maxReconsumeTimes, batch
+
+        var longName: String { "\(self)" }
+
+        /// The field a SEND_MESSAGE (long) name stands for.
+        init?(longName: String) {
+            switch longName {
+            case "producerGroup": self = .producerGroup
+            case "topic": self = .topic
+            case "defaultTopic": self = .defaultTopic
+            case "defaultTopicQueueNums": self = .defaultTopicQueueNums
+            case "queueId": self = .queueId
+            case "sysFlag": self = .sysFlag
+            case "bornTimestamp": self = .bornTimestamp
+            case "flag": self = .flag
+            case "properties": self = .properties
+            case "reconsumeTimes": self = .reconsumeTimes
+            case "unitMode": self = .unitMode
+            case "maxReconsumeTimes": self = .maxReconsumeTimes
+            case "batch": self = .batch
+            default: return nil
+            }
+        }
+    }
+
+    /// The non-empty values by field; a long name wins over the one-letter name, as `BrokerHeaderFields` reads them.
+    private struct Fields {
+        private var long: [String?]
+        private var short: [String?]
+
+        init(_ extFields: [String: String]) {
+            long = Array(repeating: nil, count: Field.allCases.count)
+            short = long
+            for (key, value) in extFields where !value.isEmpty {
+                let utf8 = key.utf8
+                if utf8.count == 1, let letter = utf8.first, letter >= UInt8(ascii: "a"),
+                   let field = Field(rawValue: Int(letter - UInt8(ascii: "a"))) {
+                    short[field.rawValue] = value
+                } else if let field = Field(longName: key) {
+                    long[field.rawValue] = value
+                }
+            }
+        }
+
+        func optionalString(_ field: Field) -> String? { long[field.rawValue] ?? short[field.rawValue] }
+
+        func string(_ field: Field) throws(BrokerRequestError) -> String {
+            guard let value = optionalString(field) else {
+                throw BrokerRequestError(HeaderError(kind: .missing, field: field.longName))
+            }
+            return value
+        }
+
+        /// What `Integer.parseInt` / `Long.parseLong` accept; garbage is named by the long field name.
+        func optionalInteger<Value: FixedWidthInteger>(_ field: Field, as type: Value.Type)
+            throws(BrokerRequestError) -> Value? {
+            guard let text = optionalString(field) else { return nil }
+            guard let value = Value(text) else {
+                throw BrokerRequestError(HeaderError(kind: .invalid, field: field.longName, value: text))
+            }
+            return value
+        }
+
+        /// `true` (any case) or `1` is true (C++ sends `"1"`), anything else false.
+        func optionalBool(_ field: Field) -> Bool? {
+            optionalString(field).map { text in
+                text == "1" || text == "true" || (text != "false" && text.lowercased() == "true")
+            }
+        }
     }
 }

@@ -103,7 +103,7 @@ enum RemotingPipeline {
                           serializeType: RemotingSerializeType) throws {
         let operations = channel.pipeline.syncOperations
         if let idleTimeout {
-            try operations.addHandler(IdleStateHandler(allTimeout: idleTimeout))
+            try operations.addHandler(RemotingIdleHandler(timeout: idleTimeout))
         }
         try operations.addHandler(ByteToMessageHandler(RemotingFrameDecoder(maximumFrameLength: maximumFrameLength)))
         try operations.addHandler(RemotingFrameEncoder(serializeType: serializeType))

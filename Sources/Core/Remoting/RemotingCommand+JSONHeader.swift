@@ -142,7 +142,8 @@ private struct JSONHeaderReader {
             switch member {
             case .extFields:
                 guard isObject else { return fail("extFields is not a JSON object") }
-                command.extFields = [:]
+                // Sized for a SEND_MESSAGE_V2 header (a..n and a few more), so it is not regrown while filled.
+                command.extFields = Dictionary(minimumCapacity: 16)
                 place = .extFields
             case .remark: return fail("remark is not a string")
             case .code, .flag, .opaque, .version: return fail("\(member) is not a 32-bit integer")

@@ -97,9 +97,15 @@ public final class RemotingConnection: TwoWayClientChannel, Sendable {
         written.futureResult.whenFailure { error in
             guard let pending = self.state.value.pending.removeValue(forKey: opaque) else { return }
             pending.timeout.cancel()
-            pending.promise.fail(error)
+            // Writes wait for a shared flush, so a close in between fails the write itself: same as a close after.
+            if let channelError = error as? ChannelError, channelError == .ioOnClosedChannel {
+                pending.promise.fail(RemotingError(code: .connectionClosed,
+                                                   message: "connection \(self.connectionID) closed before the response"))
+            } else {
+                pending.promise.fail(error)
+            }
         }
-        channel.writeAndFlush(request, promise: written)
+        write(request, promise: written, state: state)
     }
 
     private func writeOnewayOnLoop(_ request: RemotingCommand, promise: EventLoopPromise<Void>?) {
@@ -133,14 +139,26 @@ public final class RemotingConnection: TwoWayClientChannel, Sendable {
                          metadata: ["request.opaque": "\(response.opaque)", "response.code": "\(response.code)"])
             return
         }
+        write(response, promise: nil, state: state)
+        if state.draining && state.inFlightRequests == 0 { flushAndClose() }
+    }
+
+    /// Writes with as few flushes (one `writev` each) as possible, on the loop:
+    /// * inside a read batch (a processor answering at once, or a client sending its next request from a response
+    ///   callback), the flush at `channelReadComplete` covers the write;
+    /// * otherwise (answers from the store's flush thread, arriving as one loop task each) the first write of a run
+    ///   queues one flush task behind the tasks already waiting, so a group commit's answers leave in one syscall.
+    private func write(_ command: RemotingCommand, promise: EventLoopPromise<Void>?, state: LoopState) {
+        channel.write(command, promise: promise)
         if state.inReadBatch {
-            // Answered while the read batch is being processed: one flush at channelReadComplete covers them all.
-            channel.write(response, promise: nil)
             state.flushPending = true
-        } else {
-            channel.writeAndFlush(response, promise: nil)
+        } else if !state.flushQueued {
+            state.flushQueued = true
+            eventLoop.execute {
+                self.state.value.flushQueued = false
+                self.channel.flush()
+            }
         }
-        if state.draining && state.inFlightRequests == 0 { channel.close(promise: nil) }
     }
 
     // MARK: Called by RemotingChannelHandler on the event loop
@@ -198,15 +216,21 @@ public final class RemotingConnection: TwoWayClientChannel, Sendable {
         }
     }
 
+    /// Closing drops writes not yet flushed; the answers written so far must go out first.
+    private func flushAndClose() {
+        channel.flush()
+        channel.close(promise: nil)
+    }
+
     /// Closes once every in-flight request has been answered, or at `deadline`, whichever comes first.
     func drain(deadline: NIODeadline) {
         let run: @Sendable () -> Void = {
             let state = self.state.value
             state.draining = true
             if state.inFlightRequests <= 0 {
-                self.channel.close(promise: nil)
+                self.flushAndClose()
             } else {
-                self.eventLoop.scheduleTask(deadline: deadline) { self.channel.close(promise: nil) }
+                self.eventLoop.scheduleTask(deadline: deadline) { self.flushAndClose() }
             }
         }
         if eventLoop.inEventLoop { run() } else { eventLoop.execute(run) }
@@ -222,6 +246,8 @@ private final class LoopState {
     var closed = false
     var inReadBatch = false
     var flushPending = false
+    /// A flush task is queued on the loop; writes until it runs need no flush of their own.
+    var flushQueued = false
 
     /// A positive opaque not in use (C++ masks the sign bit; Go starts at 1).
     func takeOpaque() -> Int32 {

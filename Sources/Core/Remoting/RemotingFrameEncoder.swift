@@ -24,7 +24,8 @@ public final class RemotingFrameEncoder: ChannelOutboundHandler {
         var command = unwrapOutboundIn(data)
         let body = command.body
         let splitBody = (body?.readableBytes ?? 0) >= Self.copyBodyThreshold
-        var buffer = context.channel.allocator.buffer(capacity: 256)
+        // Sized for header plus copied body, so a 1 KiB send is not regrown while it is written.
+        var buffer = context.channel.allocator.buffer(capacity: 512 + (splitBody ? 0 : body?.readableBytes ?? 0))
         do {
             if splitBody {
                 // Encode the header with the body's length, then send the body buffer untouched.

@@ -65,16 +65,21 @@ public struct MessageArrival: Sendable {
     public var queueOffset: QueueOffset
     public var tagsCode: Int64
     public var storeTimestamp: Int64
-    public var properties: [String: String]
+    /// The properties in stored order, as the record decoder produced them.
+    public var propertyList: [(String, String)]
+
+    /// Properties by name (a later duplicate wins). Built on each access rather than per message: the dispatcher
+    /// reports every message and no current listener reads them, so a dictionary per arrival was pure overhead.
+    public var properties: [String: String] { MessageProperties.dictionary(propertyList) }
 
     public init(topic: String, queueId: Int32, queueOffset: QueueOffset, tagsCode: Int64, storeTimestamp: Int64,
-                properties: [String: String]) {
+                propertyList: [(String, String)]) {
         self.topic = topic
         self.queueId = queueId
         self.queueOffset = queueOffset
         self.tagsCode = tagsCode
         self.storeTimestamp = storeTimestamp
-        self.properties = properties
+        self.propertyList = propertyList
     }
 }
 

@@ -58,7 +58,7 @@ extension FileMessageStore {
                 let arrival = MessageArrival(topic: decoded.topic, queueId: decoded.queueId,
                                              queueOffset: decoded.queueOffset, tagsCode: tagsCode,
                                              storeTimestamp: decoded.storeTimestamp,
-                                             properties: decoded.propertiesDictionary)
+                                             propertyList: decoded.properties)
                 pendingArrivals.withLock { $0.append(arrival) }
             }
         }

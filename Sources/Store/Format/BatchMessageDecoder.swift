@@ -17,12 +17,13 @@ public enum BatchMessageDecoder {
                   let flag = entry.readInteger(as: Int32.self), let bodyLength = entry.readInteger(as: Int32.self),
                   bodyLength >= 0, let body = entry.readSlice(length: Int(bodyLength)),
                   let propertiesLength = entry.readInteger(as: Int16.self), propertiesLength >= 0,
-                  let propertiesString = entry.readString(length: Int(propertiesLength)), entry.readableBytes == 0
+                  entry.readableBytes == Int(propertiesLength)
             else { return nil }
             var message = template
             message.flag = flag
             message.body = body
-            message.properties = MessageProperties.decode(propertiesString)
+            // Straight from the bytes: no intermediate String per element.
+            message.properties = entry.withUnsafeReadableBytes { MessageProperties.decode(bytes: $0) }
             result.append(message)
         }
         return result

@@ -91,7 +91,7 @@ public final class InMemoryMessageStore: MessageStore {
                     arrivals.append(MessageArrival(topic: message.topic, queueId: message.queueId,
                                                    queueOffset: QueueOffset(queueOffset), tagsCode: tagsCode,
                                                    storeTimestamp: storeTimestamp,
-                                                   properties: MessageProperties.dictionary(message.properties)))
+                                                   propertyList: message.properties))
                 }
                 if (message.sysFlag & SysFlag.transactionMask) != SysFlag.transactionRollback {
                     for indexKey in IndexKeys.keys(topic: message.topic, properties: message.properties) {
