@@ -5,31 +5,8 @@ import Testing
 
 /// `tern admin` against a real `tern start`: the JSON-lines contract of docs/ADMIN.md and the exit statuses.
 @Suite(.serialized) struct AdminCLITests {
-    /// The output of one `tern admin …` run.
-    struct Run {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-
-        /// Every stdout line parsed as a JSON object.
-        var lines: [JSONValue] { stdout.split(separator: "\n").compactMap { try? JSONParser.parse(String($0)) } }
-    }
-
-    private func admin(_ node: TernProcess, namesrv: String? = nil, _ arguments: String...) throws -> Run {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: TernProcess.binaryPath)
-        process.arguments = ["admin"] + arguments + ["--namesrv", namesrv ?? node.namesrvAddress]
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        let out = stdout.fileHandleForReading.readDataToEndOfFile()
-        let err = stderr.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(
-            status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
-            stderr: String(decoding: err, as: UTF8.self))
+    private func admin(_ node: TernProcess, namesrv: String? = nil, _ arguments: String...) throws -> AdminRun {
+        try AdminRun.run(namesrv: namesrv ?? node.namesrvAddress, arguments)
     }
 
     @Test func topicLifecycleMessagesOffsetsAndGroupsThroughTheCLI() async throws {

@@ -8,29 +8,8 @@ import Testing
 /// `tern admin dlq` against a real `tern start`: messages a consumer failed (CONSUMER_SEND_MSG_BACK) reach
 /// `%DLQ%<group>`, are listed with their origin, and come back to the origin topic as consumable copies.
 @Suite(.serialized) struct DeadLetterCLITests {
-    struct Run {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-
-        var lines: [JSONValue] { stdout.split(separator: "\n").compactMap { try? JSONParser.parse(String($0)) } }
-    }
-
-    private func admin(_ node: TernProcess, _ arguments: String...) throws -> Run {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: TernProcess.binaryPath)
-        process.arguments = ["admin"] + arguments + ["--namesrv", node.namesrvAddress]
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        let out = stdout.fileHandleForReading.readDataToEndOfFile()
-        let err = stderr.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(
-            status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
-            stderr: String(decoding: err, as: UTF8.self))
+    private func admin(_ node: TernProcess, _ arguments: String...) throws -> AdminRun {
+        try AdminRun.run(namesrv: node.namesrvAddress, arguments)
     }
 
     /// CONSUMER_SEND_MSG_BACK of the record at `commitLogOffset` for `group`.
