@@ -129,7 +129,7 @@ struct MessageRendering {
 
     static func format(_ host: HostAddress) -> String {
         let bytes = host.addressBytes
-        if bytes.count == 4 { return "\(bytes.map(String.init).joined(separator: ".")):\(host.port)" }
+        if bytes.count == 4 { return "\(bytes[0]).\(bytes[1]).\(bytes[2]).\(bytes[3]):\(host.port)" }
         var groups: [String] = []
         var index = 0
         while index + 1 < bytes.count {
