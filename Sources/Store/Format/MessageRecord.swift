@@ -108,8 +108,18 @@ public enum MessageRecord {
         return decode(bytes: bytes, readBody: readBody, bodyStart: &bodyStart)
     }
 
-    private static func decode(bytes: UnsafeRawBufferPointer, readBody: Bool, bodyStart: inout Int)
-        -> DecodedMessage? {
+    /// Decodes the record at the start of `bytes` without its body, keeping only the properties whose name bytes
+    /// `keep` accepts (see `MessageProperties.decode(bytes:keeping:)`).
+    public static func decode(bytes: UnsafeRawBufferPointer,
+                              keepingProperties keep: (UnsafeRawBufferPointer) -> Bool) -> DecodedMessage? {
+        var bodyStart = 0
+        return withoutActuallyEscaping(keep) { keep in
+            decode(bytes: bytes, readBody: false, bodyStart: &bodyStart, keepProperty: keep)
+        }
+    }
+
+    private static func decode(bytes: UnsafeRawBufferPointer, readBody: Bool, bodyStart: inout Int,
+                               keepProperty: ((UnsafeRawBufferPointer) -> Bool)? = nil) -> DecodedMessage? {
         var reader = BigEndianReader(bytes)
         guard let totalSize = reader.int32(), totalSize > 0, Int(totalSize) <= bytes.count,
               let magic = reader.int32(), magic == CommitLogFormat.magicV1 || magic == CommitLogFormat.magicV2
@@ -144,6 +154,6 @@ public enum MessageRecord {
             bornTimestamp: bornTimestamp, bornHost: bornHost, storeTimestamp: storeTimestamp, storeHost: storeHost,
             reconsumeTimes: reconsumeTimes, preparedTransactionOffset: preparedTransactionOffset, body: body,
             bodyLength: bodyLength, topic: String(decoding: topicBytes, as: UTF8.self),
-            properties: MessageProperties.decode(bytes: propertiesBytes))
+            properties: MessageProperties.decode(bytes: propertiesBytes, keeping: keepProperty))
     }
 }
