@@ -29,3 +29,18 @@ import Testing
     let value = try JSONParser.parse(text)
     #expect(String(decoding: value.serialized(), as: UTF8.self) == text)
 }
+
+@Test func memberStringsCollectsEveryStringOfThatNameAtAnyDepth() throws {
+    let text = #"{"messages":[{"receiptHandle":"a","body":"x"},{"n":{"receiptHandle":"b"}},{"receiptHandle":7}],"#
+        + #""receiptHandle":"c","other":["receiptHandle"]}"#
+    let values = try Array(text.utf8).withUnsafeBytes { try JSONMemberStrings.values(named: "receiptHandle", in: $0) }
+    #expect(values == ["a", "b", "c"])
+}
+
+@Test func memberStringsRejectsInvalidJSON() {
+    #expect(throws: JSONParseError.self) {
+        try Array(#"{"receiptHandle":"a","#.utf8).withUnsafeBytes {
+            try JSONMemberStrings.values(named: "receiptHandle", in: $0)
+        }
+    }
+}

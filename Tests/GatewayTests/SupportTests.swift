@@ -48,6 +48,36 @@ import Testing
         #expect(throws: GatewayProblem.self) { try ReceiptHandle(encoded: Base64.encode(Array("1\nT\nT\ng\n1 2".utf8))) }
     }
 
+    @Test func receiptHandleNumbersAreCheckedDigitByDigit() throws {
+        func encoded(_ extraInfo: String) -> String { Base64.encode(Array("1\nT\nT\ng\n\(extraInfo)".utf8), urlSafe: true) }
+        let signed = try ReceiptHandle(encoded: encoded("+10 -1 30000 3 0 broker-a 1 11"))
+        #expect(signed.ckQueueOffset == 10)
+        #expect(signed.popTime == -1)
+        // Int64.max + 1, a queue id beyond Int32, a non-digit, a bare sign: each is refused, not wrapped.
+        for bad in ["9223372036854775808 1 30000 3 0 b 1 11", "10 1 30000 3 0 b 2147483648 11",
+                    "10 1 3x000 3 0 b 1 11", "10 - 30000 3 0 b 1 11"] {
+            #expect(throws: GatewayProblem.self) { try ReceiptHandle(encoded: encoded(bad)) }
+        }
+        #expect(Base64.decode("Zm9vYmE") == Array("fooba".utf8))
+        #expect(Base64.decode("Zm9v\nYmFy") == Array("foobar".utf8))
+        #expect(Base64.decode("Zm9vY") == nil)
+    }
+
+    @Test func renderedPropertiesAreSortedAndTheLastDuplicateWins() {
+        let sorted = MessageRendering.sortedLastWins([("b", "1"), ("a", "x"), ("b", "2"), ("c", "3"), ("a", "y")])
+        #expect(sorted.map(\.0) == ["a", "b", "c"])
+        #expect(sorted.map(\.1) == ["y", "2", "3"])
+    }
+
+    @Test func bodiesAreTextOnlyWhenValidUTF8() {
+        func check(_ bytes: [UInt8]) -> Bool { bytes.withUnsafeBytes { MessageRendering.isUTF8($0) } }
+        #expect(check(Array("plain ascii, longer than eight bytes".utf8)))
+        #expect(check(Array("café 中文 😀 after the ASCII fast path".utf8)))
+        #expect(check([]))
+        #expect(!check(Array("eight ok".utf8) + [0xC3]))
+        #expect(!check([0xFF, 0x41]))
+    }
+
     @Test func javaHashCodeMatchesJava() {
         #expect(SendRoutes.javaHashCode("TagA") == 2_598_919)
         #expect(SendRoutes.javaHashCode("中文") == 646_394)

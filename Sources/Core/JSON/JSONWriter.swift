@@ -28,6 +28,12 @@ public final class JSONWriter {
         }
     }
 
+    /// Writes UTF-8 text straight from `bytes`, without making a `String` of it first (message bodies). yajl
+    /// refuses invalid UTF-8 and then writes nothing, so the caller checks the text first.
+    public func string(utf8 bytes: UnsafeRawBufferPointer) {
+        _ = yajl_gen_string(generator, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count)
+    }
+
     public func int(_ value: some BinaryInteger) {
         _ = yajl_gen_integer(generator, Int64(value))
     }

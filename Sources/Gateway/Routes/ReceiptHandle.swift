@@ -46,17 +46,25 @@ struct ReceiptHandle: Sendable, Equatable {
     init(encoded: String) throws(GatewayProblem) {
         let problem = GatewayProblem(.badReceiptHandle, "the receipt handle is malformed")
         guard let bytes = Base64.decode(encoded), !bytes.contains(UInt8(ascii: "\r")),
-              let text = String(validating: bytes, as: UTF8.self) else {
+              String(validating: bytes, as: UTF8.self) != nil else {
             throw problem
         }
-        // UTF-8 splits: splitting the String by Character costs grapheme breaking on every byte.
-        let parts = text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
-            .map { String(Substring($0)) }
-        guard parts.count == 5, parts[0] == "1", !parts[1].isEmpty, !parts[2].isEmpty, !parts[3].isEmpty,
-              let fields = Fields(parts[4]) else {
+        // Split on the bytes and read the numbers from them: an ack parses up to 32 handles, and Strings per
+        // piece (then parsed again) cost more than the rest of the ack.
+        var lines: [Range<Int>] = []
+        var start = 0
+        for (index, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") {
+            lines.append(start..<index)
+            start = index + 1
+        }
+        lines.append(start..<bytes.count)
+        guard lines.count == 5, bytes[lines[0]].elementsEqual("1".utf8), !lines[1].isEmpty, !lines[2].isEmpty,
+              !lines[3].isEmpty, let fields = Fields(bytes[lines[4]]) else {
             throw problem
         }
-        self.init(topic: parts[1], realTopic: parts[2], group: parts[3], extraInfo: parts[4], fields: fields)
+        func text(_ range: Range<Int>) -> String { String(decoding: bytes[range], as: UTF8.self) }
+        self.init(topic: text(lines[1]), realTopic: text(lines[2]), group: text(lines[3]), extraInfo: text(lines[4]),
+                  fields: fields)
     }
 
     init(topic: String, realTopic: String, group: String, extraInfo: String) {
@@ -93,18 +101,47 @@ struct ReceiptHandle: Sendable, Equatable {
         init() {}
 
         init?(_ extraInfo: String) {
-            let pieces = extraInfo.utf8.split(separator: UInt8(ascii: " ")).map { Substring($0) }
-            guard pieces.count == 8, let ckQueueOffset = Int64(pieces[0]), let popTime = Int64(pieces[1]),
-                  let invisibleTime = Int64(pieces[2]), let reviveQueueId = Int32(pieces[3]),
-                  let queueId = Int32(pieces[6]), let queueOffset = Int64(pieces[7]) else { return nil }
+            guard let fields = Fields(Array(extraInfo.utf8)[...]) else { return nil }
+            self = fields
+        }
+
+        init?(_ bytes: ArraySlice<UInt8>) {
+            let pieces = bytes.split(separator: UInt8(ascii: " "))
+            guard pieces.count == 8, let ckQueueOffset = Self.integer(pieces[0]), let popTime = Self.integer(pieces[1]),
+                  let invisibleTime = Self.integer(pieces[2]),
+                  let reviveQueueId = Self.integer(pieces[3]).flatMap(Int32.init(exactly:)),
+                  let queueId = Self.integer(pieces[6]).flatMap(Int32.init(exactly:)),
+                  let queueOffset = Self.integer(pieces[7]) else { return nil }
             self.ckQueueOffset = ckQueueOffset
             self.popTime = popTime
             self.invisibleTime = invisibleTime
             self.reviveQueueId = reviveQueueId
-            retryMark = String(pieces[4])
-            brokerName = String(pieces[5])
+            retryMark = String(decoding: pieces[4], as: UTF8.self)
+            brokerName = String(decoding: pieces[5], as: UTF8.self)
             self.queueId = queueId
             self.queueOffset = queueOffset
+        }
+
+        /// A decimal `Int64` with an optional sign, as `Int64(_: String)` reads it.
+        static func integer(_ digits: ArraySlice<UInt8>) -> Int64? {
+            var rest = digits[...]
+            var negative = false
+            if let sign = rest.first, sign == UInt8(ascii: "-") || sign == UInt8(ascii: "+") {
+                negative = sign == UInt8(ascii: "-")
+                rest = rest.dropFirst()
+            }
+            guard !rest.isEmpty else { return nil }
+            var value: Int64 = 0
+            for byte in rest {
+                guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+                let digit = Int64(byte - UInt8(ascii: "0"))
+                let (shifted, overflowA) = value.multipliedReportingOverflow(by: 10)
+                let (next, overflowB) = negative ? shifted.subtractingReportingOverflow(digit)
+                                                 : shifted.addingReportingOverflow(digit)
+                guard !overflowA, !overflowB else { return nil }
+                value = next
+            }
+            return value
         }
     }
 }

@@ -25,10 +25,13 @@ enum Base64 {
         return String(decoding: output, as: UTF8.self)
     }
 
-    /// Decodes either alphabet, with or without padding; nil on any other character or a bad length.
+    /// Decodes either alphabet, with or without padding; nil on any other character or a bad length. Line breaks
+    /// are skipped. One pass, no intermediate array: every ack decodes up to 32 receipt handles.
     static func decode(_ text: String) -> [UInt8]? {
-        var values: [UInt8] = []
-        values.reserveCapacity(text.utf8.count)
+        var output: [UInt8] = []
+        output.reserveCapacity(text.utf8.count / 4 * 3 + 2)
+        var accumulator: UInt32 = 0
+        var digits = 0
         var padding = 0
         for byte in text.utf8 {
             if byte == UInt8(ascii: "=") { padding += 1; continue }
@@ -36,21 +39,22 @@ enum Base64 {
                 if byte == 0x0A || byte == 0x0D { continue }
                 return nil
             }
-            values.append(value)
+            accumulator = accumulator << 6 | UInt32(value)
+            digits += 1
+            if digits == 4 {
+                output.append(UInt8(accumulator >> 16 & 0xFF))
+                output.append(UInt8(accumulator >> 8 & 0xFF))
+                output.append(UInt8(accumulator & 0xFF))
+                accumulator = 0
+                digits = 0
+            }
         }
-        guard values.count % 4 != 1, padding <= 2 else { return nil }
-        var output: [UInt8] = []
-        output.reserveCapacity(values.count * 3 / 4)
-        var index = 0
-        while index < values.count {
-            let chunk = values[index..<min(index + 4, values.count)]
-            var accumulator: UInt32 = 0
-            for value in chunk { accumulator = accumulator << 6 | UInt32(value) }
-            accumulator <<= UInt32(6 * (4 - chunk.count))
-            output.append(UInt8(accumulator >> 16 & 0xFF))
-            if chunk.count > 2 { output.append(UInt8(accumulator >> 8 & 0xFF)) }
-            if chunk.count > 3 { output.append(UInt8(accumulator & 0xFF)) }
-            index += 4
+        guard digits != 1, padding <= 2 else { return nil }
+        if digits == 2 {
+            output.append(UInt8(accumulator >> 4 & 0xFF))
+        } else if digits == 3 {
+            output.append(UInt8(accumulator >> 10 & 0xFF))
+            output.append(UInt8(accumulator >> 2 & 0xFF))
         }
         return output
     }

@@ -29,22 +29,26 @@ struct MessageRendering {
 
     /// Writes one message object; `extra` adds fields (the receipt handle of popped messages).
     func write(_ message: DecodedMessage, to writer: JSONWriter, extra: (JSONWriter) -> Void = { _ in }) {
-        let properties = message.propertiesDictionary
+        // Properties sorted by name, the last of equal names winning (as a dictionary of them would): no
+        // dictionary per message, and the named look-ups below read the same list.
+        let properties = Self.sortedLastWins(message.properties)
         writer.beginObject()
         writer.field("topic", message.topic)
         writer.field("queueId", message.queueId)
         writer.field("queueOffset", message.queueOffset.rawValue)
         writer.field("commitLogOffset", message.physicalOffset.rawValue)
-        writer.field("messageId", properties[MessageProperties.uniqueKey] ?? message.offsetMessageId)
+        writer.field("messageId", message.property(MessageProperties.uniqueKey) ?? message.offsetMessageId)
         writer.field("offsetMessageId", message.offsetMessageId)
-        if let tags = properties[MessageProperties.tags] { writer.field("tags", tags) }
+        if let tags = message.property(MessageProperties.tags) { writer.field("tags", tags) }
         writer.key("keys")
         writer.beginArray()
-        for key in (properties[MessageProperties.keys] ?? "").split(separator: " ") { writer.string(String(key)) }
+        if let keys = message.property(MessageProperties.keys) {
+            for key in keys.utf8.split(separator: UInt8(ascii: " ")) { writer.string(String(Substring(key))) }
+        }
         writer.endArray()
         writer.key("properties")
         writer.beginObject()
-        for (name, value) in properties.sorted(by: { $0.key < $1.key }) { writer.field(name, value) }
+        for (name, value) in properties { writer.field(name, value) }
         writer.endObject()
         writer.field("bornTimestamp", message.bornTimestamp)
         writer.field("bornHost", Self.format(message.bornHost))
@@ -58,30 +62,74 @@ struct MessageRendering {
         writer.endObject()
     }
 
+    /// `properties` sorted by name (stable), keeping only the last of each name.
+    static func sortedLastWins(_ properties: [(String, String)]) -> [(String, String)] {
+        let sorted = properties.enumerated().sorted { $0.element.0 != $1.element.0 ? $0.element.0 < $1.element.0
+                                                                                  : $0.offset < $1.offset }
+        var result: [(String, String)] = []
+        result.reserveCapacity(sorted.count)
+        for (index, entry) in sorted.enumerated() {
+            if index + 1 < sorted.count, sorted[index + 1].element.0 == entry.element.0 { continue }
+            result.append(entry.element)
+        }
+        return result
+    }
+
     private func writeBody(_ message: DecodedMessage, to writer: JSONWriter) {
-        var bytes = message.body.readableByteArray
+        guard let body = message.body else {
+            writer.field("bodySize", 0)
+            writer.field("bodyEncoding", forceBase64 ? "base64" : "utf8")
+            writer.field("body", "")
+            return
+        }
         if message.sysFlag & SysFlag.compressed != 0 {
             // Compression type bits 8-10: 0 (legacy) and 3 are zlib; LZ4 (1) and ZSTD (2) are passed through.
             let type = (message.sysFlag >> 8) & 0x7
+            var bytes = Optional(body).readableByteArray
             if type == 0 || type == 3, let inflated = try? Inflate.zlib(bytes, limit: maxInflatedBytes) {
                 bytes = inflated
             } else {
                 writer.field("bodyCompression", type == 1 ? "lz4" : type == 2 ? "zstd" : "zlib")
             }
+            return bytes.withUnsafeBytes { writeBody($0, to: writer) }
         }
+        // Straight from the record's bytes: no array, no String of the body.
+        body.withUnsafeReadableBytes { writeBody($0, to: writer) }
+    }
+
+    private func writeBody(_ bytes: UnsafeRawBufferPointer, to writer: JSONWriter) {
         writer.field("bodySize", bytes.count)
-        if !forceBase64, let text = String(validating: bytes, as: UTF8.self) {
+        if !forceBase64, Self.isUTF8(bytes) {
             writer.field("bodyEncoding", "utf8")
-            writer.field("body", text)
+            writer.key("body")
+            writer.string(utf8: bytes)
         } else {
             writer.field("bodyEncoding", "base64")
             writer.field("body", Base64.encode(bytes))
         }
     }
 
+    /// ASCII is checked eight bytes at a time; anything else goes through the standard library's validation.
+    static func isUTF8(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var index = 0
+        let count = bytes.count
+        var high: UInt64 = 0
+        while index + 8 <= count {
+            high |= bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            index += 8
+        }
+        while index < count {
+            high |= UInt64(bytes[index])
+            index += 1
+        }
+        if high & 0x8080_8080_8080_8080 == 0 { return true }
+        return String(validating: UnsafeBufferPointer(start: bytes.baseAddress?.assumingMemoryBound(to: UInt8.self),
+                                                   count: count), as: UTF8.self) != nil
+    }
+
     static func format(_ host: HostAddress) -> String {
         let bytes = host.addressBytes
-        if bytes.count == 4 { return "\(bytes.map(String.init).joined(separator: ".")):\(host.port)" }
+        if bytes.count == 4 { return "\(bytes[0]).\(bytes[1]).\(bytes[2]).\(bytes[3]):\(host.port)" }
         var groups: [String] = []
         var index = 0
         while index + 1 < bytes.count {

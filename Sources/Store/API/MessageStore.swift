@@ -89,6 +89,13 @@ public protocol MessageFilter: Sendable {
     func isMatched(tagsCode: Int64) -> Bool
     /// Full check on the stored message's properties (SQL92); tag filters return true.
     func isMatched(properties: [String: String]) -> Bool
+    /// False when `isMatched(properties:)` accepts everything, so readers need not decode each record's
+    /// properties: a pop of 32 spent as long on that as on reading the records.
+    var checksProperties: Bool { get }
+}
+
+extension MessageFilter {
+    public var checksProperties: Bool { true }
 }
 
 /// Counters and gauges of the store, read by runtime info and `/metrics`.

@@ -34,8 +34,14 @@ extension FileMessageStore {
     /// records must not wait for that to become readable.
     func dispatchToIndex(record bytes: UnsafeRawBufferPointer, physicalOffset: Int64) {
         guard configuration.messageIndexEnable,
-              let decoded = MessageRecord.decode(bytes: bytes, readBody: false) else { return }
+              let decoded = MessageRecord.decode(bytes: bytes, keepingProperties: Self.isIndexedProperty)
+        else { return }
         buildIndex(decoded, physicalOffset: physicalOffset)
+    }
+
+    /// The properties `IndexKeys` reads (`UNIQ_KEY`, `KEYS`); the index dispatcher decodes no others.
+    private static func isIndexedProperty(_ name: UnsafeRawBufferPointer) -> Bool {
+        name.elementsEqual(MessageProperties.uniqueKey.utf8) || name.elementsEqual(MessageProperties.keys.utf8)
     }
 
     private func decode(record bytes: UnsafeRawBufferPointer, physicalOffset: Int64) -> DecodedMessage? {

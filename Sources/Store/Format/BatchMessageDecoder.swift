@@ -29,20 +29,27 @@ public enum BatchMessageDecoder {
         return result
     }
 
-    /// Encodes messages as a producer's batch blob (for tests and tools).
+    /// Encodes messages as a producer's batch blob (for tests and tools). Sized once and written in place: the
+    /// batch benchmark's producer shares the machine with the broker it measures.
     public static func encode(_ messages: [MessageToStore]) -> ByteBuffer {
-        var buffer = ByteBuffer()
-        for message in messages {
-            let properties = MessageProperties.encode(message.properties)
-            let total = 4 + 4 + 4 + 4 + 4 + message.body.readableBytes + 2 + properties.utf8.count
+        let propertyLengths = messages.map { MessageProperties.encodedLength($0.properties) }
+        let capacity = zip(messages, propertyLengths).reduce(0) { $0 + 22 + $1.0.body.readableBytes + $1.1 }
+        var buffer = ByteBufferAllocator().buffer(capacity: capacity)
+        for (message, propertiesLength) in zip(messages, propertyLengths) {
+            let total = 4 + 4 + 4 + 4 + 4 + message.body.readableBytes + 2 + propertiesLength
             buffer.writeInteger(Int32(total))
             buffer.writeInteger(Int32(0))
             buffer.writeInteger(Int32(0))
             buffer.writeInteger(message.flag)
             buffer.writeInteger(Int32(message.body.readableBytes))
             buffer.writeImmutableBuffer(message.body)
-            buffer.writeInteger(Int16(properties.utf8.count))
-            buffer.writeString(properties)
+            buffer.writeInteger(Int16(propertiesLength))
+            for (name, value) in message.properties {
+                buffer.writeString(name)
+                buffer.writeInteger(UInt8(1))
+                buffer.writeString(value)
+                buffer.writeInteger(UInt8(2))
+            }
         }
         return buffer
     }

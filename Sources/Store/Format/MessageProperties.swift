@@ -36,6 +36,13 @@ public enum MessageProperties {
     /// Parses UTF-8 properties bytes (see `decode(_:)`); scans bytes, since 0x01 and 0x02 never occur inside a
     /// multi-byte UTF-8 sequence.
     public static func decode(bytes: UnsafeRawBufferPointer) -> [(String, String)] {
+        decode(bytes: bytes, keeping: nil)
+    }
+
+    /// Parses like `decode(bytes:)` but keeps only the pairs whose name bytes `keep` accepts, without making
+    /// Strings of the others: the index dispatcher reads two properties of every stored message.
+    public static func decode(bytes: UnsafeRawBufferPointer, keeping keep: ((UnsafeRawBufferPointer) -> Bool)?)
+        -> [(String, String)] {
         var result: [(String, String)] = []
         var pieceStart = 0
         var separator = -1
@@ -44,7 +51,8 @@ public enum MessageProperties {
             if byte == 1 && separator < 0 {
                 separator = index
             } else if byte == 2 {
-                if separator > pieceStart && separator + 1 < index {
+                if separator > pieceStart && separator + 1 < index,
+                   keep?(UnsafeRawBufferPointer(rebasing: bytes[pieceStart..<separator])) ?? true {
                     let name = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[pieceStart..<separator]),
                                       as: UTF8.self)
                     let value = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[(separator + 1)..<index]),

@@ -90,12 +90,36 @@ public enum MessageRecord {
 
     /// Decodes the record starting at the buffer's reader index; nil if it is truncated, has a bad magic, or its
     /// field lengths disagree with TOTALSIZE. The body CRC is not checked here (see `DecodedMessage.isBodyCRCValid`).
+    ///
+    /// The body is a slice of `buffer` (no copy): pops and pulls render 32 records of 1 KiB each per answer.
     public static func decode(_ buffer: ByteBuffer, readBody: Bool = true) -> DecodedMessage? {
-        buffer.withUnsafeReadableBytes { decode(bytes: $0, readBody: readBody) }
+        var bodyStart = 0
+        guard var message = buffer.withUnsafeReadableBytes({ decode(bytes: $0, readBody: false, bodyStart: &bodyStart) })
+        else { return nil }
+        if readBody {
+            message.body = buffer.getSlice(at: buffer.readerIndex + bodyStart, length: Int(message.bodyLength))
+        }
+        return message
     }
 
-    /// Decodes the record at the start of `bytes` (see `decode(_:readBody:)`).
+    /// Decodes the record at the start of `bytes` (see `decode(_:readBody:)`); the body, when read, is a copy.
     public static func decode(bytes: UnsafeRawBufferPointer, readBody: Bool = true) -> DecodedMessage? {
+        var bodyStart = 0
+        return decode(bytes: bytes, readBody: readBody, bodyStart: &bodyStart)
+    }
+
+    /// Decodes the record at the start of `bytes` without its body, keeping only the properties whose name bytes
+    /// `keep` accepts (see `MessageProperties.decode(bytes:keeping:)`).
+    public static func decode(bytes: UnsafeRawBufferPointer,
+                              keepingProperties keep: (UnsafeRawBufferPointer) -> Bool) -> DecodedMessage? {
+        var bodyStart = 0
+        return withoutActuallyEscaping(keep) { keep in
+            decode(bytes: bytes, readBody: false, bodyStart: &bodyStart, keepProperty: keep)
+        }
+    }
+
+    private static func decode(bytes: UnsafeRawBufferPointer, readBody: Bool, bodyStart: inout Int,
+                               keepProperty: ((UnsafeRawBufferPointer) -> Bool)? = nil) -> DecodedMessage? {
         var reader = BigEndianReader(bytes)
         guard let totalSize = reader.int32(), totalSize > 0, Int(totalSize) <= bytes.count,
               let magic = reader.int32(), magic == CommitLogFormat.magicV1 || magic == CommitLogFormat.magicV2
@@ -108,8 +132,10 @@ public enum MessageRecord {
               let storeTimestamp = reader.int64(),
               let storeHost = reader.host(ipv6: (sysFlag & SysFlag.storeHostV6) != 0),
               let reconsumeTimes = reader.int32(), let preparedTransactionOffset = reader.int64(),
-              let bodyLength = reader.int32(), bodyLength >= 0, let bodyBytes = reader.bytes(Int(bodyLength))
+              let bodyLength = reader.int32(), bodyLength >= 0
         else { return nil }
+        bodyStart = reader.position
+        guard let bodyBytes = reader.bytes(Int(bodyLength)) else { return nil }
         let topicLength: Int?
         if magic == CommitLogFormat.magicV2 {
             topicLength = reader.int16().map { Int(UInt16(bitPattern: $0)) }
@@ -128,6 +154,6 @@ public enum MessageRecord {
             bornTimestamp: bornTimestamp, bornHost: bornHost, storeTimestamp: storeTimestamp, storeHost: storeHost,
             reconsumeTimes: reconsumeTimes, preparedTransactionOffset: preparedTransactionOffset, body: body,
             bodyLength: bodyLength, topic: String(decoding: topicBytes, as: UTF8.self),
-            properties: MessageProperties.decode(bytes: propertiesBytes))
+            properties: MessageProperties.decode(bytes: propertiesBytes, keeping: keepProperty))
     }
 }

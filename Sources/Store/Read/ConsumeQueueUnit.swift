@@ -33,6 +33,7 @@ public struct TagsCodeFilter: MessageFilter {
 
     public func isMatched(tagsCode: Int64) -> Bool { codes.isEmpty || codes.contains(tagsCode) }
     public func isMatched(properties: [String: String]) -> Bool { true }
+    public var checksProperties: Bool { false }
 }
 
 extension String {

@@ -49,7 +49,7 @@ enum QueueReader {
                 if result.messages.isEmpty { result.status = .messageWasRemoving }
                 continue
             }
-            if let filter {
+            if let filter, filter.checksProperties {
                 let properties = MessageRecord.decode(bytes, readBody: false)?.propertiesDictionary ?? [:]
                 if !filter.isMatched(properties: properties) {
                     if result.messages.isEmpty { result.status = .noMatchedMessage }

@@ -35,15 +35,18 @@ final class BenchHTTPConnection: Sendable {
     }
 
     /// Sends one request; the connection must have no other request outstanding.
-    func request(_ method: String, _ path: String, json body: String? = nil) -> EventLoopFuture<Response> {
+    func request(_ method: String, _ path: String, json body: ByteBuffer? = nil) -> EventLoopFuture<Response> {
         let promise = channel.eventLoop.makePromise(of: Response.self)
         var head = "\(method) \(path) HTTP/1.1\r\nHost: \(host)\r\n"
         if let body {
-            head += "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n" + body
+            head += "Content-Type: application/json\r\nContent-Length: \(body.readableBytes)\r\n\r\n"
         } else {
             head += "Content-Length: 0\r\n\r\n"
         }
-        channel.writeAndFlush(OutboundRequest(bytes: ByteBuffer(string: head), promise: promise), promise: nil)
+        var bytes = channel.allocator.buffer(capacity: head.utf8.count + (body?.readableBytes ?? 0))
+        bytes.writeString(head)
+        if let body { bytes.writeImmutableBuffer(body) }
+        channel.writeAndFlush(OutboundRequest(bytes: bytes, promise: promise), promise: nil)
         return promise.futureResult
     }
 

@@ -197,9 +197,16 @@ final class ProducerEngine: Sendable {
     }
 
     private func uniqueKey() -> String {
-        let sequence = keySequence.wrappingAdd(1, ordering: .relaxed).oldValue
-        let hex = String(sequence, radix: 16, uppercase: true)
-        return keyPrefix + String(repeating: "0", count: max(0, 16 - hex.count)) + hex
+        let sequence = UInt64(truncatingIfNeeded: keySequence.wrappingAdd(1, ordering: .relaxed).oldValue)
+        // 16 zero-padded upper-case hex digits written in place: 32 keys per batch request.
+        let hex = String(unsafeUninitializedCapacity: 16) { digits in
+            for index in 0..<16 {
+                let nibble = UInt8(truncatingIfNeeded: sequence >> UInt64(60 - 4 * index)) & 0xF
+                digits[index] = nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "A") + nibble - 10
+            }
+            return 16
+        }
+        return keyPrefix + hex
     }
 
     private func makeRequest(queue: Int, messages: Int) -> RemotingCommand {
