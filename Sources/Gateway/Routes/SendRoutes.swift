@@ -94,26 +94,22 @@ enum SendRoutes {
     private static func invoke(_ prepared: PreparedSend, _ call: GatewayCall,
                                _ answer: @escaping @Sendable (Result<HTTPResponse, any Error>) -> Void) {
         let messages = prepared.messages
-        var extFields: [String: String] = [
-            "a": call.configuration.producerGroup, "b": prepared.topic, "c": "TBW102", "d": "4",
-            "e": String(prepared.queueId), "f": "0", "g": String(wallClockMillis()), "h": "0", "j": "0", "k": "false",
-            "n": call.configuration.brokerName,
-        ]
         let code: RequestCode
         let body: [UInt8]
+        let properties: String
         if prepared.isBatch {
             code = .sendBatchMessage
-            extFields["m"] = "true"
-            extFields["i"] = MessageProperties.encode([(MessageProperties.wait, "true")])
+            properties = MessageProperties.encode([(MessageProperties.wait, "true")])
             body = encodeBatch(messages)
         } else {
             code = .sendMessageV2
-            extFields["m"] = "false"
-            extFields["i"] = MessageProperties.encode(messages[0].allProperties)
+            properties = MessageProperties.encode(messages[0].allProperties)
             body = messages[0].body
         }
-        call.backend.invoke(code, on: .broker, extFields: extFields, body: ByteBufferBytes(body),
-                            from: call.request) { result in
+        let header = SendMessageRequestHeader(
+            producerGroup: call.configuration.producerGroup, topic: prepared.topic, queueId: prepared.queueId,
+            bornTimestamp: wallClockMillis(), properties: properties, batch: prepared.isBatch)
+        call.backend.send(header, code: code, body: ByteBufferBytes(body), from: call.request) { result in
             answer(Result { () throws(GatewayProblem) -> HTTPResponse in
                 try render(try result.get(), of: prepared, code: code, call: call)
             }.mapError { $0 as any Error })
