@@ -73,8 +73,7 @@ struct GatewayBackend: Sendable {
         let requestID = request.requestID
         return GatewayRequestContext(remoteAddress: request.remoteAddress,
                                      connectionID: "http-\(requestID)") { [metrics, logger] response in
-            metrics.recordProcessorCall(request: code.description,
-                                        response: ResponseCode(rawValue: response.code).description)
+            metrics.recordProcessorCall(request: code, response: ResponseCode(rawValue: response.code))
             logger.debug("processor answered", metadata: [
                 "request.id": "\(requestID)", "request.code": "\(code)", "response.code": "\(response.code)",
             ])

@@ -116,14 +116,17 @@ enum SendRoutes {
         }
     }
 
+    /// The send outcomes that mean the message was stored (the flush or replica may lag).
+    private static let storedOutcomes: Set<ResponseCode> = [.success, .flushDiskTimeout, .slaveNotAvailable,
+                                                           .flushSlaveTimeout]
+
     /// The JSON answer for a processor's response, or the problem it maps to.
     private static func render(_ response: RemotingCommand, of prepared: PreparedSend, code: RequestCode,
                                call: GatewayCall) throws(GatewayProblem) -> HTTPResponse {
         let messages = prepared.messages
         let isBatch = prepared.isBatch
         let responseCode = ResponseCode(rawValue: response.code)
-        let stored: Set<ResponseCode> = [.success, .flushDiskTimeout, .slaveNotAvailable, .flushSlaveTimeout]
-        guard stored.contains(responseCode) else { throw GatewayProblem.from(response, request: code) }
+        guard storedOutcomes.contains(responseCode) else { throw GatewayProblem.from(response, request: code) }
         call.backend.metrics.recordMessages(sent: messages.count)
         let status = responseCode == .success ? "SEND_OK" : responseCode.description
         let offsetIDs = (response.extFields["msgId"] ?? "").utf8.split(separator: UInt8(ascii: ","))
