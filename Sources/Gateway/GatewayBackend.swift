@@ -43,19 +43,42 @@ struct GatewayBackend: Sendable {
             return completion(.failure(
                 GatewayProblem(.notImplemented, "the \(side) has no processor for \(code) (\(code.rawValue))")))
         }
+        let command = self.command(code, extFields: extFields, body: body, from: request)
+        processor.process(command, context: context(code, from: request, completion: completion))
+    }
+
+    /// A send (SEND_MESSAGE_V2 or SEND_BATCH_MESSAGE) with its header already typed: `SendMessageProcessor` takes
+    /// it as is, without the extFields dictionary it would parse straight back; any other processor registered
+    /// for the code gets the header's wire form. Answers like `invoke(_:on:extFields:body:from:completion:)`.
+    func send(_ header: SendMessageRequestHeader, code: RequestCode, body: ByteBufferBytes, from request: HTTPRequest,
+              completion: @escaping @Sendable (Result<RemotingCommand, GatewayProblem>) -> Void) {
+        guard let processor = brokerProcessors[code.rawValue] as? SendMessageProcessor else {
+            return invoke(code, on: .broker, extFields: header.extFields, body: body, from: request,
+                          completion: completion)
+        }
+        let command = self.command(code, extFields: [:], body: body, from: request)
+        processor.send(header, request: command, context: context(code, from: request, completion: completion))
+    }
+
+    private func command(_ code: RequestCode, extFields: [String: String], body: ByteBufferBytes?,
+                         from request: HTTPRequest) -> RemotingCommand {
         var command = RemotingCommand.request(code, extFields: extFields, body: body?.buffer)
         command.opaque = Int32(truncatingIfNeeded: request.requestID.hashValue)
+        return command
+    }
+
+    private func context(_ code: RequestCode, from request: HTTPRequest,
+                         completion: @escaping @Sendable (Result<RemotingCommand, GatewayProblem>) -> Void)
+        -> GatewayRequestContext {
         let requestID = request.requestID
-        let context = GatewayRequestContext(remoteAddress: request.remoteAddress,
-                                            connectionID: "http-\(requestID)") { [metrics, logger] response in
-            metrics.recordProcessorCall(request: code.description,
-                                        response: ResponseCode(rawValue: response.code).description)
+        return GatewayRequestContext(remoteAddress: request.remoteAddress,
+                                     connectionID: "http-\(requestID)") { [metrics, logger] response in
+            metrics.recordProcessorCall(request: code, response: ResponseCode(rawValue: response.code))
             logger.debug("processor answered", metadata: [
                 "request.id": "\(requestID)", "request.code": "\(code)", "response.code": "\(response.code)",
             ])
             completion(.success(response))
         }
-        processor.process(command, context: context)
     }
 
     /// `invoke`, then throws the mapped problem unless the answer is SUCCESS.

@@ -1,3 +1,4 @@
+import Core
 import Synchronization
 
 /// The gateway's own counters, rendered in the Prometheus text format with the composition root's gauges.
@@ -24,10 +25,11 @@ final class GatewayMetrics: Sendable {
         var labels: String { "route=\"\(route)\",method=\"\(method)\",status=\"\(status)\"" }
     }
 
+    /// The raw codes: their names are looked up when rendering, not hashed as strings on every request.
     private struct ProcessorCallKey: Hashable {
-        var request: String
-        var response: String
-        var labels: String { "request=\"\(request)\",response=\"\(response)\"" }
+        var request: RequestCode
+        var response: ResponseCode
+        var labels: String { "request=\"\(request.description)\",response=\"\(response.description)\"" }
     }
 
     private let counters = Mutex(Counters())
@@ -54,7 +56,7 @@ final class GatewayMetrics: Sendable {
         counters.withLock { $0.problems["code=\"\(code.rawValue)\"", default: 0] += 1 }
     }
 
-    func recordProcessorCall(request: String, response: String) {
+    func recordProcessorCall(request: RequestCode, response: ResponseCode) {
         counters.withLock { $0.processorCalls[ProcessorCallKey(request: request, response: response), default: 0] += 1 }
     }
 

@@ -58,6 +58,18 @@ import Testing
         #expect(decodeRecords(pulled.body).first?.property("UNIQ_KEY")?.count == 32)
     }
 
+    @Test func sendsThatLeaveTheQueueToTheBrokerAreSpreadRoundRobin() async throws {
+        let fixture = try BrokerFixture()
+        defer { fixture.directory.remove() }
+        var perQueue: [String: Int] = [:]
+        for index in 0..<8 {
+            let sent = try #require(await fixture.send(topic: "SpreadTopic", body: "m\(index)", queueId: -1))
+            #expect(sent.code == ResponseCode.success.rawValue)
+            perQueue[sent.extFields["queueId"] ?? "none", default: 0] += 1
+        }
+        #expect(perQueue == ["0": 2, "1": 2, "2": 2, "3": 2])
+    }
+
     @Test func batchOnV2WithMTrueStoresEachElement() async throws {
         let fixture = try BrokerFixture()
         defer { fixture.directory.remove() }

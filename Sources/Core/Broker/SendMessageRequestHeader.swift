@@ -1,21 +1,57 @@
 /// The custom header of SEND_MESSAGE (10, long names), SEND_MESSAGE_V2 (310, `a`..`n`) and SEND_BATCH_MESSAGE (320),
 /// read tolerantly: any of the three codes may use either naming (remoting-protocol §2.3).
-struct SendMessageRequestHeader: Sendable {
-    var producerGroup: String
-    var topic: String
-    var defaultTopic: String
-    var defaultTopicQueueNums: Int32
+///
+/// In-process senders (the HTTP gateway) fill it directly and hand it to `SendMessageProcessor.send`, so a send
+/// does not go through an extFields dictionary that the processor would parse straight back.
+public struct SendMessageRequestHeader: Sendable {
+    public var producerGroup: String
+    public var topic: String
+    public var defaultTopic: String
+    public var defaultTopicQueueNums: Int32
     /// Negative: the broker picks a queue.
-    var queueId: Int32
-    var sysFlag: Int32
-    var bornTimestamp: Int64
-    var flag: Int32
-    var properties: String?
-    var reconsumeTimes: Int32?
-    var unitMode: Bool
-    var maxReconsumeTimes: Int32?
+    public var queueId: Int32
+    public var sysFlag: Int32
+    public var bornTimestamp: Int64
+    public var flag: Int32
+    public var properties: String?
+    public var reconsumeTimes: Int32?
+    public var unitMode: Bool
+    public var maxReconsumeTimes: Int32?
     /// The body is a batch blob (`m` / `batch`, or code 320).
-    var batch: Bool
+    public var batch: Bool
+
+    /// A header as a producer would send it; the fields not given read as a header without them does (TBW102,
+    /// four default queues, no flags).
+    public init(producerGroup: String, topic: String, queueId: Int32, bornTimestamp: Int64, properties: String?,
+                batch: Bool) {
+        self.producerGroup = producerGroup
+        self.topic = topic
+        defaultTopic = TopicValidator.autoCreateTopicKeyTopic
+        defaultTopicQueueNums = 4
+        self.queueId = queueId
+        sysFlag = 0
+        self.bornTimestamp = bornTimestamp
+        flag = 0
+        self.properties = properties
+        reconsumeTimes = 0
+        unitMode = false
+        maxReconsumeTimes = nil
+        self.batch = batch
+    }
+
+    /// The SEND_MESSAGE_V2 extFields (`a`..`n`) carrying this header, for a processor other than
+    /// `SendMessageProcessor` (a forwarding or test processor) that reads the wire form.
+    public var extFields: [String: String] {
+        var fields: [String: String] = [
+            "a": producerGroup, "b": topic, "c": defaultTopic, "d": String(defaultTopicQueueNums),
+            "e": String(queueId), "f": String(sysFlag), "g": String(bornTimestamp), "h": String(flag),
+            "k": unitMode ? "true" : "false", "m": batch ? "true" : "false",
+        ]
+        if let properties { fields["i"] = properties }
+        if let reconsumeTimes { fields["j"] = String(reconsumeTimes) }
+        if let maxReconsumeTimes { fields["l"] = String(maxReconsumeTimes) }
+        return fields
+    }
 
     /// - Throws: `BrokerRequestError` naming the first missing or unparsable field (by its long name).
     init(_ request: RemotingCommand) throws(BrokerRequestError) {

@@ -301,9 +301,25 @@ private func httpConnectionNotified(closure: UnsafeMutableRawPointer?, connectio
     let server = Unmanaged<HTTPServer>.fromOpaque(closure).takeUnretainedValue()
     if code == .CONNECTION_NOTIFY_STARTED {
         server.openConnections.wrappingAdd(1, ordering: .relaxed)
+        if let connection, let socketContext,
+           let info = chttp_get_connection_info(connection, .CONNECTION_INFO_CLIENT_ADDRESS),
+           let address = info.pointee.client_addr {
+            socketContext.pointee = Unmanaged.passRetained(PeerAddress(formatAddress(address))).toOpaque()
+        }
     } else {
         server.openConnections.wrappingSubtract(1, ordering: .relaxed)
+        if let socketContext, let pointer = socketContext.pointee {
+            socketContext.pointee = nil
+            Unmanaged<PeerAddress>.fromOpaque(pointer).release()
+        }
     }
+}
+
+/// A connection's peer address as text, formatted once when the connection opens and kept in its socket context
+/// (retained there until it closes): every request of a keep-alive connection reads it instead of formatting it.
+private final class PeerAddress {
+    let text: String
+    init(_ text: String) { self.text = text }
 }
 
 /// Collects headers, query arguments and the peer address (MHD thread, first call of a request).
@@ -311,8 +327,11 @@ private func readRequestHead(connection: OpaquePointer, into exchange: HTTPExcha
     let context = Unmanaged.passUnretained(exchange).toOpaque()
     _ = MHD_get_connection_values(connection, .HEADER_KIND, collectValue, context)
     _ = MHD_get_connection_values(connection, .GET_ARGUMENT_KIND, collectValue, context)
-    if let info = chttp_get_connection_info(connection, .CONNECTION_INFO_CLIENT_ADDRESS),
-       let address = info.pointee.client_addr {
+    if let info = chttp_get_connection_info(connection, .CONNECTION_INFO_SOCKET_CONTEXT),
+       let pointer = info.pointee.socket_context {
+        exchange.remoteAddress = Unmanaged<PeerAddress>.fromOpaque(pointer).takeUnretainedValue().text
+    } else if let info = chttp_get_connection_info(connection, .CONNECTION_INFO_CLIENT_ADDRESS),
+              let address = info.pointee.client_addr {
         exchange.remoteAddress = formatAddress(address)
     }
 }

@@ -94,31 +94,31 @@ enum SendRoutes {
     private static func invoke(_ prepared: PreparedSend, _ call: GatewayCall,
                                _ answer: @escaping @Sendable (Result<HTTPResponse, any Error>) -> Void) {
         let messages = prepared.messages
-        var extFields: [String: String] = [
-            "a": call.configuration.producerGroup, "b": prepared.topic, "c": "TBW102", "d": "4",
-            "e": String(prepared.queueId), "f": "0", "g": String(wallClockMillis()), "h": "0", "j": "0", "k": "false",
-            "n": call.configuration.brokerName,
-        ]
         let code: RequestCode
         let body: [UInt8]
+        let properties: String
         if prepared.isBatch {
             code = .sendBatchMessage
-            extFields["m"] = "true"
-            extFields["i"] = MessageProperties.encode([(MessageProperties.wait, "true")])
+            properties = MessageProperties.encode([(MessageProperties.wait, "true")])
             body = encodeBatch(messages)
         } else {
             code = .sendMessageV2
-            extFields["m"] = "false"
-            extFields["i"] = MessageProperties.encode(messages[0].allProperties)
+            properties = MessageProperties.encode(messages[0].allProperties)
             body = messages[0].body
         }
-        call.backend.invoke(code, on: .broker, extFields: extFields, body: ByteBufferBytes(body),
-                            from: call.request) { result in
+        let header = SendMessageRequestHeader(
+            producerGroup: call.configuration.producerGroup, topic: prepared.topic, queueId: prepared.queueId,
+            bornTimestamp: wallClockMillis(), properties: properties, batch: prepared.isBatch)
+        call.backend.send(header, code: code, body: ByteBufferBytes(body), from: call.request) { result in
             answer(Result { () throws(GatewayProblem) -> HTTPResponse in
                 try render(try result.get(), of: prepared, code: code, call: call)
             }.mapError { $0 as any Error })
         }
     }
+
+    /// The send outcomes that mean the message was stored (the flush or replica may lag).
+    private static let storedOutcomes: Set<ResponseCode> = [.success, .flushDiskTimeout, .slaveNotAvailable,
+                                                           .flushSlaveTimeout]
 
     /// The JSON answer for a processor's response, or the problem it maps to.
     private static func render(_ response: RemotingCommand, of prepared: PreparedSend, code: RequestCode,
@@ -126,8 +126,7 @@ enum SendRoutes {
         let messages = prepared.messages
         let isBatch = prepared.isBatch
         let responseCode = ResponseCode(rawValue: response.code)
-        let stored: Set<ResponseCode> = [.success, .flushDiskTimeout, .slaveNotAvailable, .flushSlaveTimeout]
-        guard stored.contains(responseCode) else { throw GatewayProblem.from(response, request: code) }
+        guard storedOutcomes.contains(responseCode) else { throw GatewayProblem.from(response, request: code) }
         call.backend.metrics.recordMessages(sent: messages.count)
         let status = responseCode == .success ? "SEND_OK" : responseCode.description
         let offsetIDs = (response.extFields["msgId"] ?? "").utf8.split(separator: UInt8(ascii: ","))
