@@ -35,15 +35,19 @@ for i in 1 2 3; do
     stop_tern
 done
 
-# settle: each case starts from a broker that has finished the previous one: the consume queues caught up with the
-# commit log, then a few seconds for the key index and the page cache's write-back (a case run straight after
-# another otherwise measures the broker still digesting it: 20-25 % lower in runs here).
-settle() {
+# caught_up: waits until the consume queues have caught up with the commit log (bounded: 60 s).
+# settle: each case starts from a broker that has finished the previous one: caught up, then a few seconds for the
+# key index and the page cache's write-back (a case run straight after another otherwise measures the broker still
+# digesting it: 20-25 % lower in runs here).
+caught_up() {
     for _ in $(seq 1 600); do
         behind=$(curl -s "http://$HTTP/metrics" | awk '/^tern_store_dispatch_behind_bytes/ {printf "%d", $2}')
         [ "${behind:-1}" = 0 ] && break
         sleep 0.1
     done
+}
+settle() {
+    caught_up
     sleep "${SETTLE_SECONDS:-5}"
 }
 
@@ -60,11 +64,7 @@ run bench producer --namesrv "$NAMESRV" --topic BenchAsync --threads 64 --size 1
 settle
 run bench producer --namesrv "$NAMESRV" --topic BenchRate --threads 64 --size 1024 --rate 20000 --seconds "$S"
 # Drain measures pulls, not the dispatcher: wait until the consume queues have caught up with the commit log.
-for _ in $(seq 1 600); do
-    behind=$(curl -s "http://$HTTP/metrics" | awk '/^tern_store_dispatch_behind_bytes/ {printf "%d", $2}')
-    [ "${behind:-1}" = 0 ] && break
-    sleep 0.1
-done
+caught_up
 echo "dispatch behind before draining: ${behind:-?} bytes"
 run bench consumer --namesrv "$NAMESRV" --topic BenchBatch --connections 2
 run bench consumer --namesrv "$NAMESRV" --topic BenchSync --connections 2

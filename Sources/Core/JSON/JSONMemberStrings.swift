@@ -11,20 +11,8 @@ public enum JSONMemberStrings {
     public static func values(named name: String, in bytes: UnsafeRawBufferPointer) throws(JSONParseError)
         -> [String] {
         var collector = Collector(name: Array(name.utf8))
-        let syntaxError: String? = withUnsafeMutablePointer(to: &collector) { context in
-            guard let handle = yajl_alloc(memberStringCallbacks, nil, context) else {
-                return "the JSON parser could not be allocated"
-            }
-            defer { yajl_free(handle) }
-            let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)
-            var status = yajl_parse(handle, base, bytes.count)
-            if status == yajl_status_ok { status = yajl_complete_parse(handle) }
-            guard status == yajl_status_error else { return nil }
-            guard let text = yajl_get_error(handle, 0, base, bytes.count) else { return "invalid JSON" }
-            defer { yajl_free_error(handle, text) }
-            var message = String(cString: text)
-            while message.last == "\n" || message.last == " " { message.removeLast() }
-            return message
+        let syntaxError = withUnsafeMutablePointer(to: &collector) { context in
+            YAJLEventParser.parse(bytes, callbacks: memberStringCallbacks, context: context)
         }
         if let syntaxError { throw JSONParseError(message: syntaxError) }
         return collector.values

@@ -13,23 +13,13 @@ extension RemotingCommand {
     /// - Throws: ``RemotingCodecError/malformedHeader(reason:)`` naming the problem.
     public init(jsonHeader header: ByteBuffer) throws(RemotingCodecError) {
         var reader = JSONHeaderReader()
-        let syntaxError: String? = header.withUnsafeReadableBytes { bytes in
+        let syntaxError = header.withUnsafeReadableBytes { bytes in
             withUnsafeMutablePointer(to: &reader) { context in
-                guard let handle = yajl_alloc(jsonHeaderCallbacks, nil, context) else {
-                    return "the JSON parser could not be allocated"
-                }
-                defer { yajl_free(handle) }
-                let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)
-                var status = yajl_parse(handle, base, bytes.count)
-                if status == yajl_status_ok { status = yajl_complete_parse(handle) }
-                guard status == yajl_status_error else { return nil }
-                guard let text = yajl_get_error(handle, 0, base, bytes.count) else { return "invalid JSON" }
-                defer { yajl_free_error(handle, text) }
-                return "invalid JSON: " + String(cString: text).trimmingSpaceAndNewlines()
+                YAJLEventParser.parse(bytes, callbacks: jsonHeaderCallbacks, context: context)
             }
         }
         if let failure = reader.failure { throw .malformedHeader(reason: failure) }
-        if let syntaxError { throw .malformedHeader(reason: syntaxError) }
+        if let syntaxError { throw .malformedHeader(reason: "invalid JSON: " + syntaxError) }
         guard reader.place == .done else { throw .malformedHeader(reason: "the header is not a JSON object") }
         self = reader.command
     }
@@ -273,13 +263,5 @@ extension JSONHeaderReader.Scalar {
             index += 1
         }
         return negative ? -value : value
-    }
-}
-
-extension String {
-    fileprivate func trimmingSpaceAndNewlines() -> String {
-        var result = Substring(self)
-        while let last = result.last, last == "\n" || last == " " { result.removeLast() }
-        return String(result)
     }
 }
