@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Store
 import Synchronization
 
 /// The files that make POP state durable: a snapshot plus an append-only log of `PopStateRecord`s, in
@@ -27,12 +28,7 @@ import Synchronization
 /// the `Mutex` only makes that single owner explicit to the compiler.
 final class PopStateLog: Sendable {
     /// A failed file-system call, with the path and `errno`.
-    struct Failure: Error, Sendable, CustomStringConvertible {
-        var operation: String
-        var path: String
-        var errno: Int32
-        var description: String { "\(operation) \(path) failed: errno \(errno)" }
-    }
+    typealias Failure = ConfigFile.Error
 
     /// What `recover` found.
     struct Recovery: Sendable {
@@ -83,7 +79,7 @@ final class PopStateLog: Sendable {
     /// Rebuilds the state from the newest whole snapshot and the logs after it. Blocking; before serving.
     func recover() -> Recovery {
         var recovery = Recovery()
-        let names = Self.list(directory)
+        let names = FileSystem.list(directory)
         let snapshots = names.compactMap { Self.generation(of: $0, prefix: Self.snapshotPrefix) }.sorted(by: >)
         let logs = names.compactMap { Self.generation(of: $0, prefix: Self.logPrefix) }.sorted()
         recovery.lastGeneration = max(snapshots.first ?? 0, logs.last ?? 0)
@@ -95,7 +91,7 @@ final class PopStateLog: Sendable {
         }
         let firstLog = recovery.snapshotGeneration ?? 0
         for generation in logs where generation >= firstLog {
-            let bytes = Self.readAll(path(Self.logPrefix, generation)) ?? []
+            let bytes = FileSystem.readAll(path(Self.logPrefix, generation)) ?? []
             let (records, validBytes) = PopStateRecord.decodeAll(bytes)
             for record in records { recovery.image.apply(record) }
             recovery.replayedRecords += records.count
@@ -105,7 +101,7 @@ final class PopStateLog: Sendable {
     }
 
     private func readSnapshot(_ generation: UInt64) -> PopStateImage? {
-        guard let bytes = Self.readAll(path(Self.snapshotPrefix, generation)),
+        guard let bytes = FileSystem.readAll(path(Self.snapshotPrefix, generation)),
               bytes.starts(with: Self.snapshotMagic) else { return nil }
         let (records, validBytes) = PopStateRecord.decodeAll(Array(bytes.dropFirst(Self.snapshotMagic.count)))
         guard validBytes == bytes.count - Self.snapshotMagic.count,
@@ -120,23 +116,21 @@ final class PopStateLog: Sendable {
     /// Makes `image` the new durable base: writes `snapshot.<n>`, opens an empty `log.<n>` for appends, then
     /// deletes every older snapshot and log. `generation` must exceed every generation on disk.
     func startGeneration(_ generation: UInt64, image: PopStateImage) throws(Failure) {
-        try Self.makeDirectory(directory)
+        try FileSystem.makeDirectories(directory)
         var bytes = Self.snapshotMagic
         for record in image.snapshotRecords() { record.encode(into: &bytes) }
         let snapshot = path(Self.snapshotPrefix, generation)
-        try Self.writeDurably(bytes, to: snapshot + ".tmp")
-        guard rename(snapshot + ".tmp", snapshot) == 0 else {
-            throw Failure(operation: "rename", path: snapshot + ".tmp", errno: errno)
-        }
+        try FileSystem.writeDurably(bytes, to: snapshot + ".tmp")
+        try FileSystem.rename(snapshot + ".tmp", to: snapshot)
         let logPath = path(Self.logPrefix, generation)
         let descriptor = open(logPath, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw Failure(operation: "open", path: logPath, errno: errno) }
-        Self.syncDirectory(directory)
+        FileSystem.syncDirectory(directory)
         files.withLock { files in
             if files.descriptor >= 0 { close(files.descriptor) }
             files = Files(descriptor: descriptor, generation: generation, logBytes: 0, broken: false)
         }
-        for name in Self.list(directory) {
+        for name in FileSystem.list(directory) {
             let older = Self.generation(of: name, prefix: Self.snapshotPrefix)
                 ?? Self.generation(of: name, prefix: Self.logPrefix)
             if let older, older < generation { unlink(directory + "/" + name) }
@@ -155,7 +149,7 @@ final class PopStateLog: Sendable {
         let logPath = path(Self.logPrefix, generation)
         do throws(Failure) {
             guard descriptor >= 0 else { throw Failure(operation: "append", path: logPath, errno: EBADF) }
-            try Self.writeAll(bytes, to: descriptor, path: logPath)
+            try FileSystem.writeAll(bytes, to: descriptor, path: logPath)
             guard fdatasync(descriptor) == 0 else { throw Failure(operation: "fdatasync", path: logPath, errno: errno) }
             files.withLock { $0.logBytes += bytes.count }
         } catch {
@@ -176,69 +170,5 @@ final class PopStateLog: Sendable {
         let digits = name.dropFirst(prefix.count)
         guard digits.count == 20, digits.allSatisfy(\.isASCII) else { return nil }
         return UInt64(digits)
-    }
-
-    private static func makeDirectory(_ path: String) throws(Failure) {
-        var current = path.hasPrefix("/") ? "" : "."
-        for component in path.split(separator: "/") {
-            current += "/" + component
-            if mkdir(current, 0o755) != 0 && errno != EEXIST {
-                throw Failure(operation: "mkdir", path: current, errno: errno)
-            }
-        }
-    }
-
-    private static func writeDurably(_ bytes: [UInt8], to path: String) throws(Failure) {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw Failure(operation: "open", path: path, errno: errno) }
-        defer { close(descriptor) }
-        try writeAll(bytes, to: descriptor, path: path)
-        guard fsync(descriptor) == 0 else { throw Failure(operation: "fsync", path: path, errno: errno) }
-    }
-
-    private static func writeAll(_ bytes: [UInt8], to descriptor: Int32, path: String) throws(Failure) {
-        var written = 0
-        while written < bytes.count {
-            let count = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + written, $0.count - written) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw Failure(operation: "write", path: path, errno: errno)
-            }
-            written += count
-        }
-    }
-
-    private static func syncDirectory(_ path: String) {
-        let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard descriptor >= 0 else { return }
-        _ = fsync(descriptor)
-        close(descriptor)
-    }
-
-    static func readAll(_ path: String) -> [UInt8]? {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return nil }
-        defer { close(descriptor) }
-        var result: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            if count < 0 { if errno == EINTR { continue } else { return nil } }
-            if count == 0 { return result }
-            result.append(contentsOf: chunk[0..<count])
-        }
-    }
-
-    private static func list(_ path: String) -> [String] {
-        guard let handle = opendir(path) else { return [] }
-        defer { closedir(handle) }
-        var names: [String] = []
-        while let entry = readdir(handle) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-            }
-            if name != "." && name != ".." { names.append(name) }
-        }
-        return names
     }
 }

@@ -17,6 +17,12 @@ public struct ConfigFile: Sendable {
         public var path: String
         public var errno: Int32
         public var description: String { "\(operation) \(path) failed: errno \(errno)" }
+
+        public init(operation: String, path: String, errno: Int32) {
+            self.operation = operation
+            self.path = path
+            self.errno = errno
+        }
     }
 
     public let path: String
@@ -33,11 +39,11 @@ public struct ConfigFile: Sendable {
     public func write(_ bytes: [UInt8]) throws(ConfigFile.Error) {
         let directory = Self.parentDirectory(of: path)
         try FileSystem.makeDirectories(directory)
-        if let previous = Self.readAll(path), !previous.isEmpty {
-            try Self.writeDurably(previous, to: backupPath + ".tmp")
+        if let previous = FileSystem.readAll(path), !previous.isEmpty {
+            try FileSystem.writeDurably(previous, to: backupPath + ".tmp")
             try FileSystem.rename(backupPath + ".tmp", to: backupPath)
         }
-        try Self.writeDurably(bytes, to: temporaryPath)
+        try FileSystem.writeDurably(bytes, to: temporaryPath)
         try FileSystem.rename(temporaryPath, to: path)
         FileSystem.syncDirectory(directory)
     }
@@ -45,8 +51,8 @@ public struct ConfigFile: Sendable {
     /// The content of the file, or of `<name>.bak` when the main file is missing, empty or fails `validate`;
     /// nil when neither is usable (a fresh broker).
     public func load(validate: ([UInt8]) -> Bool = { _ in true }) -> [UInt8]? {
-        if let bytes = Self.readAll(path), !bytes.isEmpty, validate(bytes) { return bytes }
-        if let bytes = Self.readAll(backupPath), !bytes.isEmpty, validate(bytes) { return bytes }
+        if let bytes = FileSystem.readAll(path), !bytes.isEmpty, validate(bytes) { return bytes }
+        if let bytes = FileSystem.readAll(backupPath), !bytes.isEmpty, validate(bytes) { return bytes }
         return nil
     }
 
@@ -54,8 +60,12 @@ public struct ConfigFile: Sendable {
         guard let slash = path.lastIndex(of: "/") else { return "." }
         return slash == path.startIndex ? "/" : String(path[..<slash])
     }
+}
 
-    static func readAll(_ path: String) -> [UInt8]? {
+/// Small blocking file-system helpers shared by the store and by Core's own durable files (the POP state log).
+public enum FileSystem {
+    /// The whole file, or nil when it cannot be opened or read.
+    public static func readAll(_ path: String) -> [UInt8]? {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
@@ -69,26 +79,29 @@ public struct ConfigFile: Sendable {
         }
     }
 
-    static func writeDurably(_ bytes: [UInt8], to path: String) throws(ConfigFile.Error) {
+    /// Replaces the file's content with `bytes` and fsyncs it (not its directory).
+    public static func writeDurably(_ bytes: [UInt8], to path: String) throws(ConfigFile.Error) {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw Error(operation: "open", path: path, errno: errno) }
+        guard descriptor >= 0 else { throw ConfigFile.Error(operation: "open", path: path, errno: errno) }
         defer { close(descriptor) }
+        try writeAll(bytes, to: descriptor, path: path)
+        guard fsync(descriptor) == 0 else { throw ConfigFile.Error(operation: "fsync", path: path, errno: errno) }
+    }
+
+    /// Writes all of `bytes` at the descriptor's position, retrying short writes and EINTR.
+    public static func writeAll(_ bytes: [UInt8], to descriptor: Int32, path: String) throws(ConfigFile.Error) {
         var written = 0
         while written < bytes.count {
             let count = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + written, $0.count - written) }
             if count < 0 {
                 if errno == EINTR { continue }
-                throw Error(operation: "write", path: path, errno: errno)
+                throw ConfigFile.Error(operation: "write", path: path, errno: errno)
             }
             written += count
         }
-        guard fsync(descriptor) == 0 else { throw Error(operation: "fsync", path: path, errno: errno) }
     }
-}
 
-/// Small blocking file-system helpers shared by the store.
-enum FileSystem {
-    static func makeDirectories(_ path: String) throws(ConfigFile.Error) {
+    public static func makeDirectories(_ path: String) throws(ConfigFile.Error) {
         if let failure = createDirectories(path) {
             throw ConfigFile.Error(operation: "mkdir", path: failure.0, errno: failure.1)
         }
@@ -112,11 +125,11 @@ enum FileSystem {
         unlink(path)
     }
 
-    static func rename(_ from: String, to: String) throws(ConfigFile.Error) {
+    public static func rename(_ from: String, to: String) throws(ConfigFile.Error) {
         guard Glibc.rename(from, to) == 0 else { throw ConfigFile.Error(operation: "rename", path: from, errno: errno) }
     }
 
-    static func syncDirectory(_ path: String) {
+    public static func syncDirectory(_ path: String) {
         let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard descriptor >= 0 else { return }
         _ = fsync(descriptor)
@@ -128,7 +141,7 @@ enum FileSystem {
     }
 
     /// Names in a directory (without "." and ".."), sorted; empty if it cannot be read.
-    static func list(_ path: String) -> [String] {
+    public static func list(_ path: String) -> [String] {
         guard let directory = opendir(path) else { return [] }
         defer { closedir(directory) }
         var names: [String] = []
