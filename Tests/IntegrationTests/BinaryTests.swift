@@ -1,9 +1,9 @@
 import Foundation
+import TestSupport
 import Testing
 
 @Test func binaryPrintsItsVersion() throws {
-    let binary = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent(".build/debug/tern")
+    let binary = URL(fileURLWithPath: TernProcess.binaryPath)
     let process = Process()
     process.executableURL = binary
     process.arguments = ["--version"]
@@ -17,8 +17,7 @@ import Testing
 }
 
 @Test func lockLifetimeShorterThanTheClientsRenewalIsRefusedAtStart() throws {
-    let binary = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent(".build/debug/tern")
+    let binary = URL(fileURLWithPath: TernProcess.binaryPath)
     let store = FileManager.default.temporaryDirectory.appendingPathComponent("tern-lock-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: store) }
     let process = Process()
