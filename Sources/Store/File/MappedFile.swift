@@ -95,17 +95,18 @@ final class MappedFile: @unchecked Sendable {
         wrotePosition.load(ordering: .acquiring) / Self.pageSize - flushedPosition.load(ordering: .relaxed) / Self.pageSize
     }
 
-    /// Populates the page cache for `[position, size)` so appends do not pay for page allocation and zeroing
-    /// (RocketMQ's `warmMappedFile`). Safe while a writer appends: it never changes bytes. Uses
-    /// `MADV_POPULATE_WRITE` (Linux 5.14+), else reads one byte per page.
-    func warm(from position: Int = 0) {
+    /// Populates the page cache for `[position, end)` (`end` defaults to the segment's size) so appends do not pay
+    /// for page allocation and zeroing (RocketMQ's `warmMappedFile`). Safe while a writer appends: it never changes
+    /// bytes. Uses `MADV_POPULATE_WRITE` (Linux 5.14+), else reads one byte per page.
+    func warm(from position: Int = 0, to end: Int? = nil) {
         let start = position & ~(Self.pageSize - 1)
-        guard start < size else { return }
+        let end = min(end ?? size, size)
+        guard start < end else { return }
         let madvisePopulateWrite: Int32 = 23
-        if madvise(base + start, size - start, madvisePopulateWrite) == 0 { return }
+        if madvise(base + start, end - start, madvisePopulateWrite) == 0 { return }
         var checksum: UInt8 = 0
         var page = start
-        while page < size {
+        while page < end {
             checksum &+= (base + page).load(as: UInt8.self)
             page += Self.pageSize
         }
