@@ -9,6 +9,10 @@ struct ByteBufferBytes: Sendable {
         buffer.writeBytes(bytes)
         self.buffer = buffer
     }
+
+    init(buffer: ByteBuffer) {
+        self.buffer = buffer
+    }
 }
 
 extension Optional where Wrapped == ByteBuffer {

@@ -1,5 +1,7 @@
 import Core
 import Logging
+import NIOCore
+import Store
 
 /// Which processor table a remoting request goes to.
 enum ProcessorTarget: Sendable {
@@ -8,7 +10,10 @@ enum ProcessorTarget: Sendable {
 }
 
 /// What every route handler needs: configuration, the two processor tables, readiness, metrics.
-struct GatewayBackend: Sendable {
+///
+/// A class, not a struct: every `GatewayCall` carries it, and a copy of a struct of a dozen references would retain
+/// each of them on every request.
+final class GatewayBackend: Sendable {
     let configuration: GatewayConfiguration
     let brokerProcessors: [Int32: any RequestProcessor]
     let nameServerProcessors: [Int32: any RequestProcessor]
@@ -16,6 +21,18 @@ struct GatewayBackend: Sendable {
     let gauges: @Sendable () -> [GatewayGauge]
     let metrics: GatewayMetrics
     let logger: Logger
+
+    init(configuration: GatewayConfiguration, brokerProcessors: [Int32: any RequestProcessor],
+         nameServerProcessors: [Int32: any RequestProcessor], isReady: @escaping @Sendable () -> Bool,
+         gauges: @escaping @Sendable () -> [GatewayGauge], metrics: GatewayMetrics, logger: Logger) {
+        self.configuration = configuration
+        self.brokerProcessors = brokerProcessors
+        self.nameServerProcessors = nameServerProcessors
+        self.isReady = isReady
+        self.gauges = gauges
+        self.metrics = metrics
+        self.logger = logger
+    }
 
     /// Runs `request` through the processor registered for its code and waits (without blocking a thread) for the
     /// answer.
@@ -47,17 +64,27 @@ struct GatewayBackend: Sendable {
         processor.process(command, context: context(code, from: request, completion: completion))
     }
 
-    /// A send (SEND_MESSAGE_V2 or SEND_BATCH_MESSAGE) with its header already typed: `SendMessageProcessor` takes
-    /// it as is, without the extFields dictionary it would parse straight back; any other processor registered
-    /// for the code gets the header's wire form. Answers like `invoke(_:on:extFields:body:from:completion:)`.
-    func send(_ header: SendMessageRequestHeader, code: RequestCode, body: ByteBufferBytes, from request: HTTPRequest,
-              completion: @escaping @Sendable (Result<RemotingCommand, GatewayProblem>) -> Void) {
+    /// A send (SEND_MESSAGE_V2 or SEND_BATCH_MESSAGE) already typed: `SendMessageProcessor` takes it as is, with
+    /// no remoting command, properties string or extFields dictionary on either side; any other processor
+    /// registered for the code gets the header's wire form. `completion` runs once, like in
+    /// `invoke(_:on:extFields:body:from:completion:)`.
+    func send(_ message: SendMessageProcessor.SendRequest, code: RequestCode, from request: HTTPRequest,
+              completion: @escaping @Sendable (SendReceipt) -> Void) {
         guard let processor = brokerProcessors[code.rawValue] as? SendMessageProcessor else {
-            return invoke(code, on: .broker, extFields: header.extFields, body: body, from: request,
-                          completion: completion)
+            var header = message.header
+            if let properties = message.properties { header.properties = MessageProperties.encode(properties) }
+            let body = message.body.map { ByteBufferBytes(buffer: $0) }
+            return invoke(code, on: .broker, extFields: header.extFields, body: body, from: request) { result in
+                switch result {
+                case .success(let response): completion(SendReceipt(response))
+                case .failure(let problem): completion(SendReceipt(problem: problem))
+                }
+            }
         }
-        let command = self.command(code, extFields: [:], body: body, from: request)
-        processor.send(header, request: command, context: context(code, from: request, completion: completion))
+        processor.send(message) { [metrics] outcome in
+            metrics.recordProcessorCall(request: code, response: outcome.code)
+            completion(SendReceipt(outcome))
+        }
     }
 
     private func command(_ code: RequestCode, extFields: [String: String], body: ByteBufferBytes?,
@@ -88,5 +115,41 @@ struct GatewayBackend: Sendable {
         let response = try await invoke(code, on: target, extFields: extFields, body: body, from: request)
         guard response.code == ResponseCode.success.rawValue else { throw GatewayProblem.from(response, request: code) }
         return response
+    }
+}
+
+/// A send's answer, whether a `SendMessageProcessor` gave it typed or another processor as a response command.
+struct SendReceipt: Sendable {
+    var code: ResponseCode
+    var remark: String?
+    /// The offset message ids (hex of store host and physical offset), one per stored message.
+    var offsetMessageIds: [String] = []
+    var queueId: Int32?
+    var queueOffset: Int64?
+    /// Set when the gateway itself could not reach a processor.
+    var problem: GatewayProblem?
+
+    init(_ outcome: SendMessageProcessor.SendOutcome) {
+        code = outcome.code
+        remark = outcome.remark
+        if let stored = outcome.stored {
+            offsetMessageIds = stored.messageIds
+            queueId = outcome.queueId
+            queueOffset = stored.queueOffset.rawValue
+        }
+    }
+
+    init(_ response: RemotingCommand) {
+        code = ResponseCode(rawValue: response.code)
+        remark = response.remark
+        offsetMessageIds = (response.extFields["msgId"] ?? "").utf8.split(separator: UInt8(ascii: ","))
+            .map { String(Substring($0)) }
+        queueId = response.extFields["queueId"].flatMap { Int32($0) }
+        queueOffset = response.extFields["queueOffset"].flatMap { Int64($0) }
+    }
+
+    init(problem: GatewayProblem) {
+        code = .systemError
+        self.problem = problem
     }
 }

@@ -2,10 +2,19 @@ import Core
 
 /// One matched request with its path parameters, and the helpers handlers share: validated names, typed query
 /// parameters, JSON in and out, and processor calls.
-struct GatewayCall: Sendable {
+///
+/// A class: handlers capture the call in their answer closures, and one reference is cheaper to retain than the
+/// request's fields one by one.
+final class GatewayCall: Sendable {
     let request: HTTPRequest
     let parameters: [String: String]
     let backend: GatewayBackend
+
+    init(request: HTTPRequest, parameters: [String: String], backend: GatewayBackend) {
+        self.request = request
+        self.parameters = parameters
+        self.backend = backend
+    }
 
     var configuration: GatewayConfiguration { backend.configuration }
 

@@ -57,8 +57,12 @@ extension GatewayProblem {
     /// The generic mapping of a failed remoting response; handlers map codes with a route-specific meaning
     /// (22 QUERY_NOT_FOUND, 208 NO_MESSAGE, ...) before falling back to this.
     static func from(_ response: RemotingCommand, request: RequestCode) -> GatewayProblem {
-        let code = ResponseCode(rawValue: response.code)
-        let remark = response.remark ?? ""
+        from(ResponseCode(rawValue: response.code), remark: response.remark, request: request)
+    }
+
+    /// The problem for a refusal with `code` and `remark` from the processor of `request`.
+    static func from(_ code: ResponseCode, remark: String?, request: RequestCode) -> GatewayProblem {
+        let remark = remark ?? ""
         let detail = remark.isEmpty ? "\(request) answered \(code)" : "\(request) answered \(code): \(remark)"
         let mapped: Code
         switch code {

@@ -1,9 +1,10 @@
 import Core
+import Store
 import Synchronization
 
 /// The gateway's own counters, rendered in the Prometheus text format with the composition root's gauges.
 final class GatewayMetrics: Sendable {
-    private struct Counters: ~Copyable {
+    private struct Counters {
         /// (route, method, status) → count; label text is built when rendering, not per request.
         var requests: [RequestKey: Int] = [:]
         /// problem code → count.
@@ -32,7 +33,9 @@ final class GatewayMetrics: Sendable {
         var labels: String { "request=\"\(request.description)\",response=\"\(response.description)\"" }
     }
 
-    private let counters = Mutex(Counters())
+    /// Taken three times per request by every libmicrohttpd thread: an adaptive lock, not a `Mutex`, so contention
+    /// spins instead of entering the kernel.
+    private let counters = AdaptiveLock(Counters())
 
     var connectionGauge: @Sendable () -> Int {
         get { counters.withLock { $0.connectionGauge } }

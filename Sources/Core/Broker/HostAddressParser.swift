@@ -29,7 +29,7 @@ public enum HostAddressParser {
     }
 
     /// `parse(text)`, or 127.0.0.1:0 when the text is not an address (the gateway, tests).
-    static func parseOrLoopback(_ text: String) -> HostAddress {
+    public static func parseOrLoopback(_ text: String) -> HostAddress {
         parse(text) ?? .loopbackIPv4
     }
 }

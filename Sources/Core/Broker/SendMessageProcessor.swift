@@ -1,5 +1,5 @@
 public import Logging
-import NIOCore
+public import NIOCore
 public import Store
 import Synchronization
 
@@ -47,12 +47,78 @@ public final class SendMessageProcessor: RequestProcessor {
         send(header, request: request, context: context)
     }
 
-    /// The typed entry: `process` after the header decode. In-process senders (the HTTP gateway) fill `header`
-    /// themselves; `request` carries the code, opaque, version and body, its extFields are not read.
+    /// The typed entry: `process` after the header decode. `request` carries the code, opaque, version and body,
+    /// its extFields are not read.
     public func send(_ header: SendMessageRequestHeader, request: RemotingCommand, context: any RequestContext) {
+        let message = SendRequest(header: header, body: request.body, version: request.version,
+                                  bornHost: HostAddressParser.parseOrLoopback(context.remoteAddress))
+        send(message) { [configuration] outcome in
+            guard let stored = outcome.stored else {
+                return context.reply(to: request, request.response(outcome.code, remark: outcome.remark))
+            }
+            context.reply(to: request, Self.response(to: request, result: stored, queueId: outcome.queueId,
+                                                     transactionId: outcome.transactionId,
+                                                     configuration: configuration))
+        }
+    }
+
+    /// A send as in-process senders (the HTTP gateway) hand it over: no remoting command, no wire-form properties.
+    public struct SendRequest: Sendable {
+        public var header: SendMessageRequestHeader
+        public var body: ByteBuffer?
+        /// The client's remoting version (decides whether a retry send's maxReconsumeTimes is honoured).
+        public var version: Int32
+        public var bornHost: HostAddress
+        /// The properties already decoded; nil decodes `header.properties`.
+        public var properties: [(String, String)]?
+
+        public init(header: SendMessageRequestHeader, body: ByteBuffer?, version: Int32, bornHost: HostAddress,
+                    properties: [(String, String)]? = nil) {
+            self.header = header
+            self.body = body
+            self.version = version
+            self.bornHost = bornHost
+            self.properties = properties
+        }
+    }
+
+    /// What a send came to, before it is put into a response command.
+    public struct SendOutcome: Sendable {
+        /// The response code a remoting client would get (SUCCESS, a stored-but-late flush or replica code, or the
+        /// refusal).
+        public var code: ResponseCode
+        public var remark: String?
+        /// The store's answer when the message was stored (the flush or replica may lag), else nil.
+        public var stored: PutMessageResult?
+        public var queueId: Int32
+        public var transactionId: String?
+
+        init(_ error: BrokerRequestError) {
+            code = error.code
+            remark = error.remark
+            queueId = -1
+        }
+
+        init(_ result: PutMessageResult, queueId: Int32, transactionId: String?) {
+            code = result.status.responseCode
+            self.queueId = queueId
+            self.transactionId = transactionId
+            if result.status.isStored {
+                remark = result.status.remark(storeRemark: nil)
+                stored = result
+            } else {
+                remark = result.status.remark(storeRemark: result.remark)
+            }
+        }
+    }
+
+    /// Checks, transforms and appends `message`; `completion` runs once, on the calling thread when the store
+    /// answers at once (ASYNC_FLUSH), else on the flush thread.
+    public func send(_ message: SendRequest, completion: @escaping @Sendable (SendOutcome) -> Void) {
+        let header = message.header
         do {
-            var messages = try buildMessages(header, request: request, context: context)
-            messages = try redirectToDeadLetterQueueIfNeeded(messages, header: header, request: request)
+            var messages = try buildMessages(message)
+            messages = try redirectToDeadLetterQueueIfNeeded(messages, header: header, version: message.version)
             let queueId = messages[0].queueId
             let transactionId = header.batch ? nil : messages[0].property(MessageProperties.uniqueKey)
             if let transactions, !header.batch,
@@ -64,20 +130,17 @@ public final class SendMessageProcessor: RequestProcessor {
                 // DELAY / TIMER_* messages are parked in SCHEDULE_TOPIC_XXXX / rmq_sys_wheel_timer (Schedule/, Timer/).
                 messages[0] = try delayHook.transform(messages[0])
             }
-            let completion: @Sendable (PutMessageResult) -> Void = { [configuration] result in
-                context.reply(
-                    to: request,
-                    Self.response(
-                        to: request, result: result, queueId: queueId,
-                        transactionId: transactionId, configuration: configuration))
+            let stored: @Sendable (PutMessageResult) -> Void = { result in
+                completion(SendOutcome(result, queueId: queueId, transactionId: transactionId))
             }
             if header.batch {
-                store.putMessages(messages, completion: completion)
+                store.putMessages(messages, completion: stored)
             } else {
-                store.putMessage(messages[0], completion: completion)
+                store.putMessage(messages[0], completion: stored)
             }
         } catch {
-            refuse(request, error, context: context)
+            logger.debug("send refused", metadata: ["broker.remark": "\(error.remark)"])
+            completion(SendOutcome(error))
         }
     }
 
@@ -92,13 +155,11 @@ public final class SendMessageProcessor: RequestProcessor {
     }
 
     /// Checks the topic and queue and turns the request into the messages to append (one, or a batch's elements).
-    private func buildMessages(
-        _ header: SendMessageRequestHeader, request: RemotingCommand,
-        context: any RequestContext
-    ) throws(BrokerRequestError) -> [MessageToStore] {
+    private func buildMessages(_ message: SendRequest) throws(BrokerRequestError) -> [MessageToStore] {
+        let header = message.header
         let topicConfig = try checkTopic(header)
         let queueId = try selectQueue(header, topicConfig: topicConfig)
-        guard let body = request.body else { throw BrokerRequestError(.messageIllegal, "the message body is null") }
+        guard let body = message.body else { throw BrokerRequestError(.messageIllegal, "the message body is null") }
         if header.sysFlag & SysFlag.transactionMask == SysFlag.transactionPrepared {
             if transactions == nil || configuration.rejectTransactionMessage {
                 throw BrokerRequestError(
@@ -109,10 +170,10 @@ public final class SendMessageProcessor: RequestProcessor {
         var template = MessageToStore(
             topic: header.topic, queueId: queueId, flag: header.flag, body: body, properties: [],
             sysFlag: header.sysFlag, bornTimestamp: header.bornTimestamp,
-            bornHost: HostAddressParser.parseOrLoopback(context.remoteAddress),
+            bornHost: message.bornHost,
             reconsumeTimes: header.reconsumeTimes ?? 0)
         guard header.batch else {
-            template.properties = brokerProperties(MessageProperties.decode(header.properties ?? ""))
+            template.properties = brokerProperties(message.properties ?? MessageProperties.decode(header.properties ?? ""))
             return [template]
         }
         if header.topic.hasPrefix(TopicValidator.retryGroupTopicPrefix) {
@@ -190,8 +251,7 @@ public final class SendMessageProcessor: RequestProcessor {
 
     /// Sends to `%RETRY%<group>` that exceeded the group's retries go to `%DLQ%<group>` queue 0 with DELAY=-1.
     private func redirectToDeadLetterQueueIfNeeded(
-        _ messages: [MessageToStore], header: SendMessageRequestHeader,
-        request: RemotingCommand
+        _ messages: [MessageToStore], header: SendMessageRequestHeader, version: Int32
     ) throws(BrokerRequestError)
         -> [MessageToStore]
     {
@@ -202,7 +262,7 @@ public final class SendMessageProcessor: RequestProcessor {
             throw BrokerRequestError(.subscriptionGroupNotExist, "subscription group not exist, \(group)")
         }
         var maxReconsumeTimes = groupConfig.retryMaxTimes
-        if request.version > ConsumerSendMessageBackProcessor.versionHonouringMaxReconsumeTimes,
+        if version > ConsumerSendMessageBackProcessor.versionHonouringMaxReconsumeTimes,
             let requested = header.maxReconsumeTimes
         {
             maxReconsumeTimes = requested

@@ -8,7 +8,7 @@ import Synchronization
 /// retry/DLQ topics on demand, and calls the "topics changed" handler after every creation so the composition root
 /// re-registers with the name servers at once.
 ///
-/// Threading: lookups and creations are one short `Mutex` section, safe on event loops; the change handler runs after
+/// Threading: lookups and creations are one short locked section, safe on event loops; the change handler runs after
 /// the lock is released on the caller's thread and must not block. `persist()` blocks; the periodic task calls it,
 /// and so does every creation or deletion (rare) before returning, so an acknowledged send never outlives its topic.
 public final class TopicConfigManager: Sendable {
@@ -18,7 +18,9 @@ public final class TopicConfigManager: Sendable {
         var dirty = false
     }
 
-    private let state = Mutex(State())
+    /// Read on every send by every event loop: an adaptive lock, so a contended lookup spins instead of entering the
+    /// kernel (see `AdaptiveLock`).
+    private let state = AdaptiveLock(State())
     private let changeHandler = Mutex<(@Sendable () -> Void)?>(nil)
     private let file: BrokerConfigFile
     private let configuration: BrokerConfiguration

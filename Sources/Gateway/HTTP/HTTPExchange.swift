@@ -1,4 +1,5 @@
 private import CHttp
+import Store
 import Synchronization
 
 /// One request on one libmicrohttpd connection, from its headers to the completion callback.
@@ -20,6 +21,7 @@ final class HTTPExchange: @unchecked Sendable {
     var body: [UInt8] = []
     var bodyTooLarge = false
     var remoteAddress = ""
+    var remoteHost: HostAddress?
     /// Answered by the server itself (limit, draining) before the body was read.
     var rejectedEarly = false
 
@@ -54,7 +56,7 @@ final class HTTPExchange: @unchecked Sendable {
 
     var request: HTTPRequest {
         HTTPRequest(method: method, path: path, query: query, headers: headers, body: body,
-                    remoteAddress: remoteAddress, requestID: requestID)
+                    remoteAddress: remoteAddress, remoteHost: remoteHost, requestID: requestID)
     }
 
     /// Stores the response and resumes the connection if it is suspended. Later calls are ignored.

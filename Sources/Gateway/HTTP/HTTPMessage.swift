@@ -1,3 +1,5 @@
+import Store
+
 /// One HTTP request as the gateway's router sees it: the body is complete (streamed in and capped by the server).
 struct HTTPRequest: Sendable {
     /// Upper-case method (`GET`, `POST`, ...).
@@ -11,12 +13,14 @@ struct HTTPRequest: Sendable {
     var body: [UInt8]
     /// `ip:port` of the client.
     var remoteAddress: String
+    /// The client's address as a message's BORNHOST; nil when the socket address is neither IPv4 nor IPv6.
+    var remoteHost: HostAddress? = nil
     /// A process-unique id, echoed in `X-Request-Id` and in problem documents.
     var requestID: String
 
     /// The first header named `name` (case-insensitive).
     func header(_ name: String) -> String? {
-        let lowered = name.lowercased()
+        let lowered = name.asciiLowercased()
         return headers.first { $0.0 == lowered }?.1
     }
 
@@ -29,9 +33,11 @@ struct HTTPRequest: Sendable {
     /// The media type of the body without parameters, lower-cased (`application/json`).
     var mediaType: String? {
         guard let contentType = header("content-type") else { return nil }
-        let type = contentType.utf8.split(separator: UInt8(ascii: ";"), maxSplits: 1).first
-            .map { String(Substring($0)) } ?? contentType
-        return type.trimmingSpaces().lowercased()
+        var type = Substring(contentType).utf8[...]
+        if let semicolon = type.firstIndex(of: UInt8(ascii: ";")) { type = type[..<semicolon] }
+        while let first = type.first, first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") { type.removeFirst() }
+        while let last = type.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") { type.removeLast() }
+        return String(Substring(type)).asciiLowercased()
     }
 }
 
@@ -75,10 +81,11 @@ protocol HTTPHandler: Sendable {
 }
 
 extension String {
-    func trimmingSpaces() -> String {
-        var scalars = Substring(self)
-        while let first = scalars.first, first == " " || first == "\t" { scalars.removeFirst() }
-        while let last = scalars.last, last == " " || last == "\t" { scalars.removeLast() }
-        return String(scalars)
+    /// `lowercased()` for header names and media types: ASCII only, and no new string when there is nothing to
+    /// lower (the common case, paid on every request).
+    func asciiLowercased() -> String {
+        guard utf8.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) else { return self }
+        return String(decoding: utf8.map { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") ? $0 | 0x20 : $0 },
+                      as: UTF8.self)
     }
 }

@@ -1,6 +1,7 @@
 private import CHttp
 import Dispatch
 import Logging
+import Store
 import Synchronization
 
 #if canImport(Glibc)
@@ -53,8 +54,9 @@ final class HTTPServer: Sendable {
     }
 
     private let daemonState = Mutex(DaemonState())
-    /// Requests between their first access-handler call and their completion callback.
-    private let live = Mutex<[ObjectIdentifier: HTTPExchange]>([:])
+    /// Requests between their first access-handler call and their completion callback. Every request registers and
+    /// unregisters: an adaptive lock (see `AdaptiveLock`) keeps the libmicrohttpd threads out of the kernel.
+    private let live = AdaptiveLock<[ObjectIdentifier: HTTPExchange]>([:])
     let openConnections = Atomic<Int>(0)
     let draining = Atomic<Bool>(false)
     private let requestCounter = Atomic<UInt64>(0)
@@ -66,6 +68,11 @@ final class HTTPServer: Sendable {
         self.logger = logger
         self.requestIDPrefix = String(UInt32.random(in: 0...UInt32.max), radix: 16)
     }
+
+    /// libmicrohttpd's per-connection pool: request line, headers and the read buffer (bodies stream through it).
+    /// It zeroes the used part of the pool after every request, so it is kept at 32 KiB rather than 64: headers
+    /// up to about 16 KiB still fit (nginx allows 8 KiB by default).
+    static let connectionMemory = 32 * 1024
 
     /// The bound port once started.
     var boundPort: Int? { daemonState.withLock { $0.boundPort } }
@@ -93,7 +100,7 @@ final class HTTPServer: Sendable {
                 pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
                     chttp_start_daemon(flags, UInt16(configuration.port), socketAddress, httpAccessHandler, closure,
                                        httpRequestCompleted, closure, httpConnectionNotified, closure,
-                                       httpUnescape, threads, hardLimit, timeout, 64 * 1024)
+                                       httpUnescape, threads, hardLimit, timeout, Self.connectionMemory)
                 }
             }
         } else if var address = Self.ipv6Address(configuration.host, port: configuration.port) {
@@ -102,7 +109,7 @@ final class HTTPServer: Sendable {
                 pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
                     chttp_start_daemon(flags, UInt16(configuration.port), socketAddress, httpAccessHandler, closure,
                                        httpRequestCompleted, closure, httpConnectionNotified, closure,
-                                       httpUnescape, threads, hardLimit, timeout, 64 * 1024)
+                                       httpUnescape, threads, hardLimit, timeout, Self.connectionMemory)
                 }
             }
         } else {
@@ -304,7 +311,8 @@ private func httpConnectionNotified(closure: UnsafeMutableRawPointer?, connectio
         if let connection, let socketContext,
            let info = chttp_get_connection_info(connection, .CONNECTION_INFO_CLIENT_ADDRESS),
            let address = info.pointee.client_addr {
-            socketContext.pointee = Unmanaged.passRetained(PeerAddress(formatAddress(address))).toOpaque()
+            socketContext.pointee = Unmanaged.passRetained(
+                PeerAddress(text: formatAddress(address), host: hostAddress(address))).toOpaque()
         }
     } else {
         server.openConnections.wrappingSubtract(1, ordering: .relaxed)
@@ -315,11 +323,16 @@ private func httpConnectionNotified(closure: UnsafeMutableRawPointer?, connectio
     }
 }
 
-/// A connection's peer address as text, formatted once when the connection opens and kept in its socket context
-/// (retained there until it closes): every request of a keep-alive connection reads it instead of formatting it.
+/// A connection's peer address as text and as the BORNHOST of what it sends, made once when the connection opens and
+/// kept in its socket context (retained there until it closes): every request of a keep-alive connection reads it
+/// instead of formatting or parsing it.
 private final class PeerAddress {
     let text: String
-    init(_ text: String) { self.text = text }
+    let host: HostAddress?
+    init(text: String, host: HostAddress?) {
+        self.text = text
+        self.host = host
+    }
 }
 
 /// Collects headers, query arguments and the peer address (MHD thread, first call of a request).
@@ -329,7 +342,9 @@ private func readRequestHead(connection: OpaquePointer, into exchange: HTTPExcha
     _ = MHD_get_connection_values(connection, .GET_ARGUMENT_KIND, collectValue, context)
     if let info = chttp_get_connection_info(connection, .CONNECTION_INFO_SOCKET_CONTEXT),
        let pointer = info.pointee.socket_context {
-        exchange.remoteAddress = Unmanaged<PeerAddress>.fromOpaque(pointer).takeUnretainedValue().text
+        let peer = Unmanaged<PeerAddress>.fromOpaque(pointer).takeUnretainedValue()
+        exchange.remoteAddress = peer.text
+        exchange.remoteHost = peer.host
     } else if let info = chttp_get_connection_info(connection, .CONNECTION_INFO_CLIENT_ADDRESS),
               let address = info.pointee.client_addr {
         exchange.remoteAddress = formatAddress(address)
@@ -343,11 +358,28 @@ private func collectValue(context: UnsafeMutableRawPointer?, kind: MHD_ValueKind
     let name = String(cString: key)
     let text = value.map { String(cString: $0) } ?? ""
     if kind == .HEADER_KIND {
-        exchange.headers.append((name.lowercased(), text))
+        exchange.headers.append((name.asciiLowercased(), text))
     } else {
         exchange.query.append((name, text))
     }
     return .YES
+}
+
+private func hostAddress(_ address: UnsafePointer<sockaddr>) -> HostAddress? {
+    switch Int32(address.pointee.sa_family) {
+    case AF_INET:
+        return address.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { v4 in
+            HostAddress(addressBytes: withUnsafeBytes(of: v4.pointee.sin_addr) { Array($0) },
+                        port: Int32(UInt16(bigEndian: v4.pointee.sin_port)))
+        }
+    case AF_INET6:
+        return address.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { v6 in
+            HostAddress(addressBytes: withUnsafeBytes(of: v6.pointee.sin6_addr) { Array($0) },
+                        port: Int32(UInt16(bigEndian: v6.pointee.sin6_port)))
+        }
+    default:
+        return nil
+    }
 }
 
 private func formatAddress(_ address: UnsafePointer<sockaddr>) -> String {

@@ -1,4 +1,5 @@
 import Core
+import NIOCore
 import Store
 
 #if canImport(Glibc)
@@ -95,23 +96,27 @@ enum SendRoutes {
                                _ answer: @escaping @Sendable (Result<HTTPResponse, any Error>) -> Void) {
         let messages = prepared.messages
         let code: RequestCode
-        let body: [UInt8]
-        let properties: String
+        let body: ByteBuffer
+        let properties: [(String, String)]
         if prepared.isBatch {
             code = .sendBatchMessage
-            properties = MessageProperties.encode([(MessageProperties.wait, "true")])
-            body = encodeBatch(messages)
+            properties = [(MessageProperties.wait, "true")]
+            body = ByteBuffer(bytes: encodeBatch(messages))
         } else {
             code = .sendMessageV2
-            properties = MessageProperties.encode(messages[0].allProperties)
-            body = messages[0].body
+            properties = messages[0].allProperties
+            body = ByteBuffer(bytes: messages[0].body)
         }
         let header = SendMessageRequestHeader(
             producerGroup: call.configuration.producerGroup, topic: prepared.topic, queueId: prepared.queueId,
-            bornTimestamp: wallClockMillis(), properties: properties, batch: prepared.isBatch)
-        call.backend.send(header, code: code, body: ByteBufferBytes(body), from: call.request) { result in
+            bornTimestamp: wallClockMillis(), properties: nil, batch: prepared.isBatch)
+        let message = SendMessageProcessor.SendRequest(
+            header: header, body: body, version: CoreVersion.remotingVersion,
+            bornHost: call.request.remoteHost ?? HostAddressParser.parseOrLoopback(call.request.remoteAddress),
+            properties: properties)
+        call.backend.send(message, code: code, from: call.request) { receipt in
             answer(Result { () throws(GatewayProblem) -> HTTPResponse in
-                try render(try result.get(), of: prepared, code: code, call: call)
+                try render(receipt, of: prepared, code: code, call: call)
             }.mapError { $0 as any Error })
         }
     }
@@ -120,19 +125,20 @@ enum SendRoutes {
     private static let storedOutcomes: Set<ResponseCode> = [.success, .flushDiskTimeout, .slaveNotAvailable,
                                                            .flushSlaveTimeout]
 
-    /// The JSON answer for a processor's response, or the problem it maps to.
-    private static func render(_ response: RemotingCommand, of prepared: PreparedSend, code: RequestCode,
+    /// The JSON answer for a processor's receipt, or the problem it maps to.
+    private static func render(_ receipt: SendReceipt, of prepared: PreparedSend, code: RequestCode,
                                call: GatewayCall) throws(GatewayProblem) -> HTTPResponse {
+        if let problem = receipt.problem { throw problem }
         let messages = prepared.messages
         let isBatch = prepared.isBatch
-        let responseCode = ResponseCode(rawValue: response.code)
-        guard storedOutcomes.contains(responseCode) else { throw GatewayProblem.from(response, request: code) }
+        guard storedOutcomes.contains(receipt.code) else {
+            throw GatewayProblem.from(receipt.code, remark: receipt.remark, request: code)
+        }
         call.backend.metrics.recordMessages(sent: messages.count)
-        let status = responseCode == .success ? "SEND_OK" : responseCode.description
-        let offsetIDs = (response.extFields["msgId"] ?? "").utf8.split(separator: UInt8(ascii: ","))
-            .map { String(Substring($0)) }
-        let resultQueue = Int64(response.extFields["queueId"] ?? "") ?? Int64(prepared.queueId)
-        let firstOffset = Int64(response.extFields["queueOffset"] ?? "") ?? -1
+        let status = receipt.code == .success ? "SEND_OK" : receipt.code.description
+        let offsetIDs = receipt.offsetMessageIds
+        let resultQueue = Int64(receipt.queueId ?? prepared.queueId)
+        let firstOffset = receipt.queueOffset ?? -1
         return try call.json { writer in
             writer.beginObject()
             if !isBatch {

@@ -41,7 +41,7 @@ final class CommitLog: Sendable {
     }
 
     let files: MappedFileQueue
-    let appendLock = AppendLock(AppendState())
+    let appendLock = AdaptiveLock(AppendState())
     let clock: @Sendable () -> Int64
     let logger: Logger
     private let allocationQueue = DispatchQueue(label: "tern.store.allocate")
