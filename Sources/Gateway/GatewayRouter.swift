@@ -2,7 +2,10 @@ import Core
 import Logging
 
 /// One endpoint: method + path template (`/v1/topics/{topic}/messages`) + handler.
-struct Route: Sendable {
+///
+/// A class: the router walks the whole table on every request, and a struct copy per route would retain each of its
+/// strings and closures.
+final class Route: Sendable {
     enum Segment: Sendable, Equatable {
         case literal(String)
         case parameter(String)
@@ -40,14 +43,16 @@ struct Route: Sendable {
     /// The path parameters if `pathSegments` fits the template.
     func match(_ pathSegments: [Substring]) -> [String: String]? {
         guard pathSegments.count == segments.count else { return nil }
-        var parameters: [String: String] = [:]
+        // Literals first: most routes fail there, before any parameter string or dictionary is made.
         for (segment, piece) in zip(segments, pathSegments) {
             switch segment {
             case .literal(let literal): if literal != piece { return nil }
-            case .parameter(let name):
-                if piece.isEmpty { return nil }
-                parameters[name] = String(piece)
+            case .parameter: if piece.isEmpty { return nil }
             }
+        }
+        var parameters: [String: String] = [:]
+        for (segment, piece) in zip(segments, pathSegments) {
+            if case .parameter(let name) = segment { parameters[name] = String(piece) }
         }
         return parameters
     }

@@ -133,11 +133,9 @@ public final class SendMessageProcessor: RequestProcessor {
             let stored: @Sendable (PutMessageResult) -> Void = { result in
                 completion(SendOutcome(result, queueId: queueId, transactionId: transactionId))
             }
-            if header.batch {
-                store.putMessages(messages, completion: stored)
-            } else {
-                store.putMessage(messages[0], completion: stored)
-            }
+            // One call for one message or a batch: both stores append a one-element batch as putMessage does, and
+            // this skips copying the message out of its array and into a new one.
+            store.putMessages(messages, completion: stored)
         } catch {
             logger.debug("send refused", metadata: ["broker.remark": "\(error.remark)"])
             completion(SendOutcome(error))
