@@ -25,7 +25,7 @@ machine
 
 wrk_rps() { awk '/^Requests\/sec/ {printf "%d", $2}'; }
 
-# nginx: one worker (as many cores as tern gets: both share the machine with wrk), fixed 200 for any POST.
+# nginx: one worker per core (worker_processes auto, Debian's default; NGINX_WORKERS overrides), fixed 200 for any POST.
 NGINX_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 mkdir -p "$DIR/nginx"
 cat >"$DIR/nginx/nginx.conf" <<CONF
