@@ -70,10 +70,7 @@ final class GatewayRouter: HTTPHandler {
 
     func handle(_ request: HTTPRequest, responder: HTTPResponder) {
         let started = ContinuousClock.now
-        // A UTF-8 split: splitting the String by Character pays grapheme breaking on every byte of every request.
-        let pathSegments = request.path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
-            .map { Substring($0) }.dropFirst()
-        let segments = Array(pathSegments.last == "" ? pathSegments.dropLast() : pathSegments)
+        let segments = Self.segments(of: request.path)
         var allowed: [String] = []
         var matched: (Route, [String: String])?
         for route in routes {
@@ -138,6 +135,26 @@ final class GatewayRouter: HTTPHandler {
         func run(_ body: () throws -> HTTPResponse) -> HTTPResponse {
             do { return try body() } catch { return errorResponse(error, request: request) }
         }
+    }
+
+    /// The `/`-separated pieces of `path` after the leading `/`, without the empty piece a trailing `/` leaves. One
+    /// pass over the UTF-8 bytes into one array: splitting by Character would pay grapheme breaking on every byte.
+    static func segments(of path: String) -> [Substring] {
+        let utf8 = path.utf8
+        var segments: [Substring] = []
+        segments.reserveCapacity(8)
+        var start = utf8.startIndex
+        if start < utf8.endIndex, utf8[start] == UInt8(ascii: "/") { start = utf8.index(after: start) }
+        var index = start
+        while index < utf8.endIndex {
+            if utf8[index] == UInt8(ascii: "/") {
+                segments.append(Substring(utf8[start..<index]))
+                start = utf8.index(after: index)
+            }
+            index = utf8.index(after: index)
+        }
+        if start < utf8.endIndex { segments.append(Substring(utf8[start..<utf8.endIndex])) }
+        return segments
     }
 
     func response(for rejection: HTTPRejection, requestID: String) -> HTTPResponse {

@@ -278,8 +278,11 @@ public final class SendMessageProcessor: RequestProcessor {
     /// The properties as stored: POP_CK removed, UNIQ_KEY added when absent, CLUSTER set, MSG_REGION / TRACE_ON added
     /// when absent.
     private func brokerProperties(_ properties: [(String, String)]) -> [(String, String)] {
-        var result = properties.filter {
-            $0.0 != BrokerMessageProperties.popCheckpoint && $0.0 != BrokerMessageProperties.cluster
+        var result: [(String, String)] = []
+        result.reserveCapacity(properties.count + 4)
+        for property in properties
+        where property.0 != BrokerMessageProperties.popCheckpoint && property.0 != BrokerMessageProperties.cluster {
+            result.append(property)
         }
         if !result.contains(where: { $0.0 == MessageProperties.uniqueKey }) {
             result.append((MessageProperties.uniqueKey, uniqueKeys.next()))

@@ -355,12 +355,20 @@ private func collectValue(context: UnsafeMutableRawPointer?, kind: MHD_ValueKind
                           value: UnsafePointer<CChar>?) -> MHD_Result {
     guard let context, let key else { return .YES }
     let exchange = Unmanaged<HTTPExchange>.fromOpaque(context).takeUnretainedValue()
-    let name = String(cString: key)
     let text = value.map { String(cString: $0) } ?? ""
     if kind == .HEADER_KIND {
-        exchange.headers.append((name.asciiLowercased(), text))
+        // Lower-cased while copied out of libmicrohttpd's buffer: no second string per header.
+        let length = strlen(key)
+        let name = String(unsafeUninitializedCapacity: length) { bytes in
+            for index in 0..<length {
+                let byte = UInt8(bitPattern: key[index])
+                bytes[index] = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
+            }
+            return length
+        }
+        exchange.headers.append((name, text))
     } else {
-        exchange.query.append((name, text))
+        exchange.query.append((String(cString: key), text))
     }
     return .YES
 }

@@ -23,13 +23,15 @@ enum SendRoutes {
         /// The properties string content, system properties first.
         var allProperties: [(String, String)] {
             var result: [(String, String)] = []
+            result.reserveCapacity(6 + properties.count)
             if !keys.isEmpty { result.append((MessageProperties.keys, keys.joined(separator: " "))) }
             if let tags { result.append((MessageProperties.tags, tags)) }
             if let delayLevel { result.append((MessageProperties.delayLevel, String(delayLevel))) }
             if let shardingKey { result.append(("__SHARDINGKEY", shardingKey)) }
             result.append((MessageProperties.wait, "true"))
             result.append((MessageProperties.uniqueKey, uniqueKey))
-            return result + properties
+            result.append(contentsOf: properties)
+            return result
         }
     }
 

@@ -4,18 +4,23 @@ public enum MessageId {
 
     /// `7F00000100002A9F0000000000000000` for 127.0.0.1:10911 at offset 0; 56 characters for IPv6.
     public static func offsetMessageId(storeHost: HostAddress, physicalOffset: PhysicalOffset) -> String {
-        var bytes = storeHost.addressBytes
+        // Written straight into the string's storage: this runs for every message stored.
+        let address = storeHost.addressBytes
         let port = UInt32(bitPattern: storeHost.port)
-        for shift in stride(from: 24, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: port >> shift)) }
         let offset = UInt64(bitPattern: physicalOffset.rawValue)
-        for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: offset >> shift)) }
-        var characters: [UInt8] = []
-        characters.reserveCapacity(bytes.count * 2)
-        for byte in bytes {
-            characters.append(hexDigits[Int(byte >> 4)])
-            characters.append(hexDigits[Int(byte & 0x0F)])
+        let count = (address.count + 4 + 8) * 2
+        return String(unsafeUninitializedCapacity: count) { characters in
+            var index = 0
+            func put(_ byte: UInt8) {
+                characters[index] = hexDigits[Int(byte >> 4)]
+                characters[index + 1] = hexDigits[Int(byte & 0x0F)]
+                index += 2
+            }
+            for byte in address { put(byte) }
+            for shift in stride(from: 24, through: 0, by: -8) { put(UInt8(truncatingIfNeeded: port >> shift)) }
+            for shift in stride(from: 56, through: 0, by: -8) { put(UInt8(truncatingIfNeeded: offset >> shift)) }
+            return count
         }
-        return String(decoding: characters, as: UTF8.self)
     }
 
     /// Splits an offset message id back into store host and physical offset; nil unless it has 32 (IPv4) or 56
