@@ -1,8 +1,15 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Settings of the embedded HTTP gateway.
 ///
 /// Keys (type, unit, default):
 /// - `host` (String, default `127.0.0.1`), `port` (Int, default 8080; 0 picks a free port).
-/// - `threadPoolSize` (Int, libmicrohttpd epoll threads, default 2).
+/// - `threadPoolSize` (Int, libmicrohttpd epoll threads, default twice the online cores, at least 2; see
+///   `defaultThreadPoolSize`).
 /// - `maxConnections` (Int, default 1024): connections beyond it get 503 `too_many_connections`.
 /// - `connectionIdleTimeoutSeconds` (Int, seconds, default 60): idle keep-alive connections are closed after it.
 /// - `maxBodyBytes` (Int, bytes, default 4 MiB + 64 KiB): larger bodies get 413 `body_too_large`.
@@ -15,6 +22,12 @@
 /// - `producerGroup` (String, default `TERN_HTTP_PRODUCER`): producer group of messages sent over HTTP.
 /// - `defaultConsumerGroup` (String, default `TERN_HTTP_CONSUMER`): group of pulls that name none.
 public struct GatewayConfiguration: Sendable {
+    /// Twice the online cores, at least 2. A libmicrohttpd thread that the scheduler preempts after waking a client
+    /// stalls every connection it serves; with more threads than cores another one picks up the ready connections.
+    /// On the 2-core bench machine 4 threads served 1 KiB sends at 56-64k req/s against 55k with 2
+    /// (bench/RESULTS.md, session 3).
+    public static let defaultThreadPoolSize = max(2, 2 * sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+
     public var host: String
     public var port: Int
     public var threadPoolSize: Int
@@ -29,7 +42,8 @@ public struct GatewayConfiguration: Sendable {
     public var producerGroup: String
     public var defaultConsumerGroup: String
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, threadPoolSize: Int = 2, maxConnections: Int = 1024,
+    public init(host: String = "127.0.0.1", port: Int = 8080,
+                threadPoolSize: Int = GatewayConfiguration.defaultThreadPoolSize, maxConnections: Int = 1024,
                 connectionIdleTimeoutSeconds: Int = 60, maxBodyBytes: Int = 4 * 1024 * 1024 + 64 * 1024,
                 maxBatchSize: Int = 256, maxWait: Duration = .seconds(30), upstreamGrace: Duration = .seconds(10),
                 shutdownGracePeriod: Duration = .seconds(5), brokerName: String = "broker-a",

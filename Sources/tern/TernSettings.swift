@@ -20,7 +20,8 @@ struct TernSettings {
 
     /// Every key Tern reads, with RocketMQ's name where the meaning is the same.
     static let keys = [
-        "storePathRootDir", "namesrvListenPort", "listenPort", "httpPort", "httpEnable", "namesrvAddr", "brokerIP1",
+        "storePathRootDir", "namesrvListenPort", "listenPort", "httpPort", "httpEnable", "httpThreads", "namesrvAddr",
+        "brokerIP1",
         "listenHost", "flushDiskType", "logLevel", "brokerName", "brokerClusterName", "brokerId",
         "autoCreateTopicEnable", "autoCreateSubscriptionGroup", "defaultTopicQueueNums", "fileReservedTime",
         "deleteWhen", "diskMaxUsedSpaceRatio", "diskSpaceCleanForciblyRatio", "diskSpaceWarningLevelRatio",
@@ -59,6 +60,12 @@ struct TernSettings {
         broker.listenPort = try reader.port("listenPort") ?? broker.listenPort
         gateway.port = try reader.port("httpPort") ?? gateway.port
         httpEnable = try reader.bool("httpEnable") ?? true
+        if let threads = try reader.int("httpThreads") {
+            guard (1...64).contains(threads) else {
+                throw InvalidSetting(key: "httpThreads", value: String(threads), expected: "1 to 64")
+            }
+            gateway.threadPoolSize = threads
+        }
         listenHost = reader.string("listenHost") ?? listenHost
         gateway.host = listenHost
         namesrvAddresses = (reader.string("namesrvAddr") ?? "").split(separator: ";").map {
