@@ -174,7 +174,9 @@ final class CommitLog: Sendable {
         let size = fileSize
         allocationQueue.async { [self] in
             let prepared = try? MappedFile.open(directory: directory, startOffset: start, size: size)
-            if warmsSegments { prepared?.warm() } else { prepared?.warm(to: Self.warmAheadBytes) }
+            // Without warmMapedFileEnable the next segment stays cold until appends reach it (then `warmAhead` runs):
+            // populating it here would add 8 MiB to an idle broker's resident set.
+            if warmsSegments { prepared?.warm() }
             appendLock.withLock { state in
                 state.allocating = false
                 if files.last?.endOffset == start { state.prepared = prepared }
