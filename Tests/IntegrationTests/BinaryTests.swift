@@ -37,3 +37,41 @@ import Testing
     #expect(process.terminationStatus != 0)
     #expect(output.contains("rebalanceLockMaxLiveTime"), "\(output)")
 }
+
+@Test func httpThreadsSetsTheGatewaysThreadCount() throws {
+    let store = FileManager.default.temporaryDirectory.appendingPathComponent("tern-threads-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: store) }
+    let tern = try TernProcess(storePath: store.path, environment: ["TERN_HTTP_THREADS": "3"])
+    defer { _ = tern.stop() }
+    // libmicrohttpd names each of its polling threads MHD-worker.
+    let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(tern.process.processIdentifier)/task"))
+        ?? []
+    let workers = tasks.filter { task in
+        let name = (try? String(contentsOfFile: "/proc/\(tern.process.processIdentifier)/task/\(task)/comm",
+                                encoding: .utf8)) ?? ""
+        return name.hasPrefix("MHD-worker")
+    }
+    #expect(workers.count == 3)
+}
+
+@Test func httpThreadsOutsideOneToSixtyFourIsRefusedAtStart() throws {
+    let binary = URL(fileURLWithPath: TernProcess.binaryPath)
+    let store = FileManager.default.temporaryDirectory.appendingPathComponent("tern-threads-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: store) }
+    let process = Process()
+    process.executableURL = binary
+    process.arguments = ["start", "--store-path", store.path, "--namesrv-port", "0", "--broker-port", "0",
+                         "--http-port", "0"]
+    process.environment = ProcessInfo.processInfo.environment.merging(["TERN_HTTP_THREADS": "0"],
+                                                                     uniquingKeysWith: { $1 })
+    let errors = Pipe()
+    process.standardError = errors
+    process.standardOutput = FileHandle.nullDevice
+    try process.run()
+    let pid = process.processIdentifier
+    DispatchQueue.global().asyncAfter(deadline: .now() + 30) { if process.isRunning { kill(pid, SIGKILL) } }
+    process.waitUntilExit()
+    let output = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    #expect(process.terminationStatus != 0)
+    #expect(output.contains("httpThreads"), "\(output)")
+}
