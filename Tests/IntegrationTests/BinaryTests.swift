@@ -16,25 +16,31 @@ import Testing
     #expect(output.hasPrefix("0."))
 }
 
-@Test func lockLifetimeShorterThanTheClientsRenewalIsRefusedAtStart() throws {
+/// Runs `tern start` on free ports with `environment` added and waits for it to exit (killed by its PID after 30 s
+/// if it wrongly keeps running): the exit status and what it wrote to stderr.
+func startupFailure(environment: [String: String]) throws -> (status: Int32, stderr: String) {
     let binary = URL(fileURLWithPath: TernProcess.binaryPath)
-    let store = FileManager.default.temporaryDirectory.appendingPathComponent("tern-lock-\(UUID().uuidString)")
+    let store = FileManager.default.temporaryDirectory.appendingPathComponent("tern-refused-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: store) }
     let process = Process()
     process.executableURL = binary
-    process.arguments = ["start", "--store-path", store.path, "--no-http", "--namesrv-port", "0", "--broker-port", "0"]
-    process.environment = ProcessInfo.processInfo.environment.merging(
-        ["TERN_REBALANCE_LOCK_MAX_LIVE_TIME": "5000"], uniquingKeysWith: { $1 })
+    process.arguments = ["start", "--store-path", store.path, "--namesrv-port", "0", "--broker-port", "0",
+                         "--http-port", "0"]
+    process.environment = ProcessInfo.processInfo.environment.merging(environment, uniquingKeysWith: { $1 })
     let errors = Pipe()
     process.standardError = errors
     process.standardOutput = FileHandle.nullDevice
     try process.run()
-    // Bounded: a broker that wrongly starts is stopped by its PID instead of hanging the suite.
     let pid = process.processIdentifier
     DispatchQueue.global().asyncAfter(deadline: .now() + 30) { if process.isRunning { kill(pid, SIGKILL) } }
     process.waitUntilExit()
-    let output = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    #expect(process.terminationStatus != 0)
+    let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    return (process.terminationStatus, stderr)
+}
+
+@Test func lockLifetimeShorterThanTheClientsRenewalIsRefusedAtStart() throws {
+    let (status, output) = try startupFailure(environment: ["TERN_REBALANCE_LOCK_MAX_LIVE_TIME": "5000"])
+    #expect(status != 0)
     #expect(output.contains("rebalanceLockMaxLiveTime"), "\(output)")
 }
 
@@ -55,23 +61,7 @@ import Testing
 }
 
 @Test func httpThreadsOutsideOneToSixtyFourIsRefusedAtStart() throws {
-    let binary = URL(fileURLWithPath: TernProcess.binaryPath)
-    let store = FileManager.default.temporaryDirectory.appendingPathComponent("tern-threads-\(UUID().uuidString)")
-    defer { try? FileManager.default.removeItem(at: store) }
-    let process = Process()
-    process.executableURL = binary
-    process.arguments = ["start", "--store-path", store.path, "--namesrv-port", "0", "--broker-port", "0",
-                         "--http-port", "0"]
-    process.environment = ProcessInfo.processInfo.environment.merging(["TERN_HTTP_THREADS": "0"],
-                                                                     uniquingKeysWith: { $1 })
-    let errors = Pipe()
-    process.standardError = errors
-    process.standardOutput = FileHandle.nullDevice
-    try process.run()
-    let pid = process.processIdentifier
-    DispatchQueue.global().asyncAfter(deadline: .now() + 30) { if process.isRunning { kill(pid, SIGKILL) } }
-    process.waitUntilExit()
-    let output = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    #expect(process.terminationStatus != 0)
+    let (status, output) = try startupFailure(environment: ["TERN_HTTP_THREADS": "0"])
+    #expect(status != 0)
     #expect(output.contains("httpThreads"), "\(output)")
 }

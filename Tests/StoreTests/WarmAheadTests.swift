@@ -35,12 +35,17 @@ import Glibc
         return vector.filter { $0 & 1 == 1 }.count
     }
 
+    static func started(_ directory: TemporaryDirectory) throws -> FileMessageStore {
+        let store = try FileMessageStore.open(configuration: configuration(directory),
+                                              logger: Logger(label: "tern.store.test"))
+        store.start()
+        return store
+    }
+
     @Test func anIdleStoreHasNoPagesPopulatedAhead() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let store = try FileMessageStore.open(configuration: Self.configuration(directory),
-                                              logger: Logger(label: "tern.store.test"))
-        store.start()
+        let store = try Self.started(directory)
         defer { store.shutdown() }
         #expect(Self.residentPages(directory, from: 0, to: Self.window) == 0)
     }
@@ -48,9 +53,7 @@ import Glibc
     @Test func appendsPopulateTheWindowAheadOfTheWritePosition() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let store = try FileMessageStore.open(configuration: Self.configuration(directory),
-                                              logger: Logger(label: "tern.store.test"))
-        store.start()
+        let store = try Self.started(directory)
         defer { store.shutdown() }
         #expect(store.commitLog.appendLock.withLock { $0.warmedTo } == 0)
         #expect(put(store, message(body: String(repeating: "x", count: 1000))).status == .putOK)
