@@ -21,8 +21,7 @@ struct TernSettings {
     /// Every key Tern reads, with RocketMQ's name where the meaning is the same.
     static let keys = [
         "storePathRootDir", "namesrvListenPort", "listenPort", "httpPort", "httpEnable", "httpThreads", "namesrvAddr",
-        "brokerIP1",
-        "listenHost", "flushDiskType", "logLevel", "brokerName", "brokerClusterName", "brokerId",
+        "brokerIP1", "listenHost", "flushDiskType", "logLevel", "brokerName", "brokerClusterName", "brokerId",
         "autoCreateTopicEnable", "autoCreateSubscriptionGroup", "defaultTopicQueueNums", "fileReservedTime",
         "deleteWhen", "diskMaxUsedSpaceRatio", "diskSpaceCleanForciblyRatio", "diskSpaceWarningLevelRatio",
         "mappedFileSizeCommitLog", "mappedFileSizeConsumeQueue", "maxMessageSize", "syncFlushTimeout",

@@ -171,7 +171,8 @@ public final class SendMessageProcessor: RequestProcessor {
             bornHost: message.bornHost,
             reconsumeTimes: header.reconsumeTimes ?? 0)
         guard header.batch else {
-            template.properties = brokerProperties(message.properties ?? MessageProperties.decode(header.properties ?? ""))
+            let properties = message.properties ?? MessageProperties.decode(header.properties ?? "")
+            template.properties = brokerProperties(properties)
             return [template]
         }
         if header.topic.hasPrefix(TopicValidator.retryGroupTopicPrefix) {
