@@ -82,31 +82,34 @@ final class GatewayRouter: HTTPHandler {
             allowed.append(route.method)
         }
         let metrics = backend.metrics
+        // The closures below capture these two strings, not the whole request (a dozen references to retain).
+        let method = request.method
+        let requestID = request.requestID
         let finish: @Sendable (HTTPResponse, String) -> Void = { response, name in
             let elapsed = ContinuousClock.now - started
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            metrics.recordRequest(route: name, method: request.method, status: response.status, seconds: seconds)
+            metrics.recordRequest(route: name, method: method, status: response.status, seconds: seconds)
             responder.respond(response)
         }
         // libmicrohttpd has already decoded the path; `httpUnescape` turns %00 into DEL so it reaches this check.
         if request.path.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
             let problem = GatewayProblem(.invalidParameter,
                                          "the request path contains a control character (%00 to %1F or %7F)")
-            finish(problemResponse(problem, request: request), "unmatched")
+            finish(problemResponse(problem, requestID: requestID), "unmatched")
             return
         }
         guard let (route, parameters) = matched else {
             let problem = allowed.isEmpty
                 ? GatewayProblem(.routeNotFound, "no endpoint serves \(request.path)")
                 : GatewayProblem(.methodNotAllowed, "\(request.path) allows \(allowed.joined(separator: ", "))")
-            var response = problemResponse(problem, request: request)
+            var response = problemResponse(problem, requestID: requestID)
             if !allowed.isEmpty { response.headers.append(("Allow", allowed.joined(separator: ", "))) }
             finish(response, "unmatched")
             return
         }
         if route.requiresReady, !backend.isReady() {
-            finish(problemResponse(GatewayProblem(.notReady, "the store has not finished recovery"), request: request),
-                   route.template)
+            let problem = GatewayProblem(.notReady, "the store has not finished recovery")
+            finish(problemResponse(problem, requestID: requestID), route.template)
             return
         }
         let call = GatewayCall(request: request, parameters: parameters, backend: backend)
@@ -119,7 +122,7 @@ final class GatewayRouter: HTTPHandler {
                 do {
                     response = try await handler(call)
                 } catch {
-                    response = self.errorResponse(error, request: request)
+                    response = self.errorResponse(error, requestID: requestID)
                 }
                 finish(response, route.template)
             }
@@ -127,13 +130,13 @@ final class GatewayRouter: HTTPHandler {
             handler(call) { result in
                 switch result {
                 case .success(let response): finish(response, route.template)
-                case .failure(let error): finish(self.errorResponse(error, request: request), route.template)
+                case .failure(let error): finish(self.errorResponse(error, requestID: requestID), route.template)
                 }
             }
         }
 
         func run(_ body: () throws -> HTTPResponse) -> HTTPResponse {
-            do { return try body() } catch { return errorResponse(error, request: request) }
+            do { return try body() } catch { return errorResponse(error, requestID: requestID) }
         }
     }
 
@@ -173,24 +176,24 @@ final class GatewayRouter: HTTPHandler {
         return problem.response(requestID: requestID)
     }
 
-    private func problemResponse(_ problem: GatewayProblem, request: HTTPRequest) -> HTTPResponse {
+    private func problemResponse(_ problem: GatewayProblem, requestID: String) -> HTTPResponse {
         backend.metrics.recordProblem(problem.code)
-        return problem.response(requestID: request.requestID)
+        return problem.response(requestID: requestID)
     }
 
-    private func errorResponse(_ error: any Error, request: HTTPRequest) -> HTTPResponse {
+    private func errorResponse(_ error: any Error, requestID: String) -> HTTPResponse {
         if let problem = error as? GatewayProblem {
             if problem.status >= 500 {
                 backend.logger.warning("request failed", metadata: [
-                    "request.id": "\(request.requestID)", "gateway.problem": "\(problem)",
+                    "request.id": "\(requestID)", "gateway.problem": "\(problem)",
                 ])
             }
-            return problemResponse(problem, request: request)
+            return problemResponse(problem, requestID: requestID)
         }
         backend.logger.error("unexpected error", metadata: [
-            "request.id": "\(request.requestID)", "error": "\(error)",
+            "request.id": "\(requestID)", "error": "\(error)",
         ])
-        return problemResponse(GatewayProblem(.brokerError, "internal error (request \(request.requestID))"),
-                               request: request)
+        return problemResponse(GatewayProblem(.brokerError, "internal error (request \(requestID))"),
+                               requestID: requestID)
     }
 }
