@@ -65,21 +65,15 @@ public struct MessageArrival: Sendable {
     public var queueOffset: QueueOffset
     public var tagsCode: Int64
     public var storeTimestamp: Int64
-    /// The properties in stored order, as the record decoder produced them.
-    public var propertyList: [(String, String)]
 
-    /// Properties by name (a later duplicate wins). Built on each access rather than per message: the dispatcher
-    /// reports every message and no current listener reads them, so a dictionary per arrival was pure overhead.
-    public var properties: [String: String] { MessageProperties.dictionary(propertyList) }
-
-    public init(topic: String, queueId: Int32, queueOffset: QueueOffset, tagsCode: Int64, storeTimestamp: Int64,
-                propertyList: [(String, String)]) {
+    // No properties: the only listener (held pulls) matches on the tag hash and runs SQL92 filters when the pull
+    // re-runs, so the dispatcher decodes nothing but TAGS for an arrival.
+    public init(topic: String, queueId: Int32, queueOffset: QueueOffset, tagsCode: Int64, storeTimestamp: Int64) {
         self.topic = topic
         self.queueId = queueId
         self.queueOffset = queueOffset
         self.tagsCode = tagsCode
         self.storeTimestamp = storeTimestamp
-        self.propertyList = propertyList
     }
 }
 

@@ -24,9 +24,16 @@ extension FileMessageStore {
     }
 
     /// The consume queue dispatcher's half of `dispatch`: the unit and the arrival notification.
+    /// It decodes no property but TAGS (the unit's tag hash): nothing else of a record goes into its unit or arrival.
     func dispatchToConsumeQueue(record bytes: UnsafeRawBufferPointer, physicalOffset: Int64) {
-        guard let decoded = decode(record: bytes, physicalOffset: physicalOffset) else { return }
+        guard let decoded = decode(record: bytes, physicalOffset: physicalOffset, keeping: Self.isTagsProperty) else {
+            return
+        }
         buildConsumeQueue(decoded, physicalOffset: physicalOffset)
+    }
+
+    private static func isTagsProperty(_ name: UnsafeRawBufferPointer) -> Bool {
+        name.elementsEqual(MessageProperties.tags.utf8)
     }
 
     /// The index dispatcher's half of `dispatch`. Runs behind the consume queue dispatcher, on its own thread:
@@ -44,8 +51,12 @@ extension FileMessageStore {
         name.elementsEqual(MessageProperties.uniqueKey.utf8) || name.elementsEqual(MessageProperties.keys.utf8)
     }
 
-    private func decode(record bytes: UnsafeRawBufferPointer, physicalOffset: Int64) -> DecodedMessage? {
-        guard let decoded = MessageRecord.decode(bytes: bytes, readBody: false) else {
+    /// The record without its body; with `keep`, only the properties it accepts.
+    private func decode(record bytes: UnsafeRawBufferPointer, physicalOffset: Int64,
+                        keeping keep: ((UnsafeRawBufferPointer) -> Bool)? = nil) -> DecodedMessage? {
+        let decoded = keep.map { MessageRecord.decode(bytes: bytes, keepingProperties: $0) }
+            ?? MessageRecord.decode(bytes: bytes, readBody: false)
+        guard let decoded else {
             logger.warning("undecodable record skipped by dispatch", metadata: ["store.offset": "\(physicalOffset)"])
             return nil
         }
@@ -63,8 +74,7 @@ extension FileMessageStore {
             if running.load(ordering: .relaxed), !listeners.withLock({ $0.isEmpty }) {
                 let arrival = MessageArrival(topic: decoded.topic, queueId: decoded.queueId,
                                              queueOffset: decoded.queueOffset, tagsCode: tagsCode,
-                                             storeTimestamp: decoded.storeTimestamp,
-                                             propertyList: decoded.properties)
+                                             storeTimestamp: decoded.storeTimestamp)
                 pendingArrivals.withLock { $0.append(arrival) }
             }
         }

@@ -90,8 +90,7 @@ public final class InMemoryMessageStore: MessageStore {
                                                         size: Int32(record.readableBytes), tagsCode: tagsCode))
                     arrivals.append(MessageArrival(topic: message.topic, queueId: message.queueId,
                                                    queueOffset: QueueOffset(queueOffset), tagsCode: tagsCode,
-                                                   storeTimestamp: storeTimestamp,
-                                                   propertyList: message.properties))
+                                                   storeTimestamp: storeTimestamp))
                 }
                 if (message.sysFlag & SysFlag.transactionMask) != SysFlag.transactionRollback {
                     for indexKey in IndexKeys.keys(topic: message.topic, properties: message.properties) {
