@@ -1,5 +1,7 @@
 """The 0.4.4 pull consumer reads from explicit offsets; 0.4.4 batch sends land as separate messages."""
 
+import time
+
 import pytest
 
 from clients import (fetch_queues, make_message, pull, shutdown, start_producer, start_pull_consumer,
@@ -83,12 +85,14 @@ def test_batch_send_stores_each_message(tern, names):
         shutdown(producer)
     consumer = start_pull_consumer(tern.namesrv, names.consumer_group)
     try:
+        queues = fetch_queues(consumer, names.topic)
+        # The batch lands in one queue, not known in advance, and consume queues are built just after the ack: wait
+        # until dispatch has made all five readable somewhere (a first pull may come before it).
+        deadline = time.monotonic() + 10
+        while sum(pull(consumer, q, 0, max_num=1).max_offset for q in queues) < 5 and time.monotonic() < deadline:
+            time.sleep(0.02)
         found = []
-        for queue in fetch_queues(consumer, names.topic):
-            # The batch lands in one queue; wait for dispatch only on the queue that has (or will have) it.
-            outcome = pull(consumer, queue, 0, max_num=1)
-            if outcome.max_offset > 0:
-                wait_for_max_offset(consumer, queue, 5)
+        for queue in queues:
             found += pull(consumer, queue, 0).messages
         assert sorted(m.body for m in found) == [f"batch-{i}".encode() for i in range(5)]
         assert {m.queue_id for m in found} == {found[0].queue_id}, "a batch goes to one queue"
