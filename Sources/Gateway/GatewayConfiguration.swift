@@ -8,7 +8,7 @@ import Darwin
 ///
 /// Keys (type, unit, default):
 /// - `host` (String, default `127.0.0.1`), `port` (Int, default 8080; 0 picks a free port).
-/// - `threadPoolSize` (Int, libmicrohttpd epoll threads, default twice the online cores, at least 2; see
+/// - `threadPoolSize` (Int, libmicrohttpd epoll threads, default twice the online cores, 2 to 64; see
 ///   `defaultThreadPoolSize`).
 /// - `maxConnections` (Int, default 1024): connections beyond it get 503 `too_many_connections`.
 /// - `connectionIdleTimeoutSeconds` (Int, seconds, default 60): idle keep-alive connections are closed after it.
@@ -22,11 +22,11 @@ import Darwin
 /// - `producerGroup` (String, default `TERN_HTTP_PRODUCER`): producer group of messages sent over HTTP.
 /// - `defaultConsumerGroup` (String, default `TERN_HTTP_CONSUMER`): group of pulls that name none.
 public struct GatewayConfiguration: Sendable {
-    /// Twice the online cores, at least 2. A libmicrohttpd thread that the scheduler preempts after waking a client
-    /// stalls every connection it serves; with more threads than cores another one picks up the ready connections.
-    /// On the 2-core bench machine 4 threads served 1 KiB sends at 56-64k req/s against 55k with 2
-    /// (bench/RESULTS.md, session 3).
-    public static let defaultThreadPoolSize = max(2, 2 * sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+    /// Twice the online cores, 2 to 64 (the range `httpThreads` accepts). A libmicrohttpd thread that the scheduler
+    /// preempts after waking a client stalls every connection it serves; with more threads than cores another one
+    /// picks up the ready connections. On the 2-core bench machine 4 threads served 1 KiB sends at 52-64k req/s
+    /// against 55k with 2 (bench/RESULTS.md, session 3).
+    public static let defaultThreadPoolSize = min(64, max(2, 2 * sysconf(Int32(_SC_NPROCESSORS_ONLN))))
 
     public var host: String
     public var port: Int
