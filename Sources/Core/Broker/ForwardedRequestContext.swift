@@ -1,3 +1,5 @@
+import Store
+
 /// The context of a request one processor hands to another inside the broker (re-sending a dead letter goes through
 /// `SendMessageProcessor` so it gets every send check): the answer goes to a closure instead of a connection.
 ///
@@ -5,6 +7,7 @@
 /// store's completion thread); the closure must not block.
 final class ForwardedRequestContext: RequestContext {
     let remoteAddress: String
+    let remoteHost: HostAddress
     let connectionID: String
     var clientChannel: (any ClientChannel)? { nil }
     private let onResponse: @Sendable (RemotingCommand) -> Void
@@ -12,6 +15,7 @@ final class ForwardedRequestContext: RequestContext {
     /// - Parameter outer: the context of the request being served; its peer is reported as the sender.
     init(forwarding outer: any RequestContext, onResponse: @escaping @Sendable (RemotingCommand) -> Void) {
         remoteAddress = outer.remoteAddress
+        remoteHost = outer.remoteHost
         connectionID = outer.connectionID
         self.onResponse = onResponse
     }

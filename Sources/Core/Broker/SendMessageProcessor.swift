@@ -51,7 +51,7 @@ public final class SendMessageProcessor: RequestProcessor {
     /// its extFields are not read.
     public func send(_ header: SendMessageRequestHeader, request: RemotingCommand, context: any RequestContext) {
         let message = SendRequest(header: header, body: request.body, version: request.version,
-                                  bornHost: HostAddressParser.parseOrLoopback(context.remoteAddress))
+                                  bornHost: context.remoteHost)
         send(message) { [configuration] outcome in
             guard let stored = outcome.stored else {
                 return context.reply(to: request, request.response(outcome.code, remark: outcome.remark))

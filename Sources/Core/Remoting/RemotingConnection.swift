@@ -1,5 +1,6 @@
 public import Logging
 public import NIOCore
+public import Store
 import Synchronization
 
 /// One remoting TCP connection, server or client side: sends requests (two-way, matched by opaque, or oneway),
@@ -12,6 +13,8 @@ public final class RemotingConnection: TwoWayClientChannel, Sendable {
     public let connectionID: String
     /// `ip:port` of the peer.
     public let remoteAddress: String
+    /// The peer as the BORNHOST of what it sends, parsed once from `remoteAddress`.
+    public let remoteHost: HostAddress
     /// The underlying channel.
     public let channel: any Channel
     /// Logger carrying `connection.id` and `peer` metadata.
@@ -25,6 +28,7 @@ public final class RemotingConnection: TwoWayClientChannel, Sendable {
         let number = Self.connectionCounter.wrappingAdd(1, ordering: .relaxed).newValue
         connectionID = "\(remoteAddress)#\(number)"
         self.remoteAddress = remoteAddress
+        remoteHost = HostAddressParser.parseOrLoopback(remoteAddress)
         self.channel = channel
         var logger = logger
         logger[metadataKey: "connection.id"] = "\(connectionID)"

@@ -1,4 +1,5 @@
 import Logging
+import Store
 import Synchronization
 
 /// The ``RequestContext`` of a request that arrived on a ``RemotingConnection``.
@@ -21,6 +22,7 @@ final class RemotingRequestContext: RequestContext {
     }
 
     var remoteAddress: String { connection.remoteAddress }
+    var remoteHost: HostAddress { connection.remoteHost }
     var connectionID: String { connection.connectionID }
     var clientChannel: (any ClientChannel)? { connection }
 

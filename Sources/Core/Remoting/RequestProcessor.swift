@@ -1,3 +1,5 @@
+public import Store
+
 /// Handles the requests of some request codes: a plain function of (request, context) that answers through
 /// the context, so the NIO server and the HTTP gateway drive exactly the same code.
 ///
@@ -12,6 +14,9 @@ public protocol RequestProcessor: Sendable {
 public protocol RequestContext: Sendable {
     /// `ip:port` of the peer (the gateway passes the HTTP client's address).
     var remoteAddress: String { get }
+    /// The peer as a message's BORNHOST. Connections parse it once, not per message; the default parses
+    /// `remoteAddress` on each call (127.0.0.1:0 when it is not an address).
+    var remoteHost: HostAddress { get }
     /// A stable id of the connection, used to key consumer/producer channels.
     var connectionID: String { get }
     /// The channel back to the client, for broker-to-client requests (NOTIFY_CONSUMER_IDS_CHANGED,
@@ -19,6 +24,10 @@ public protocol RequestContext: Sendable {
     var clientChannel: (any ClientChannel)? { get }
     /// Sends the response; callable from any thread, once.
     func respond(_ response: RemotingCommand)
+}
+
+extension RequestContext {
+    public var remoteHost: HostAddress { HostAddressParser.parseOrLoopback(remoteAddress) }
 }
 
 /// A connected client the broker can send requests to.
