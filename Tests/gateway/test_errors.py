@@ -222,3 +222,15 @@ def test_dead_letter_problems(gateway):
     assert not_dead.status_code == 404 and not_dead.json()["code"] == "message_not_found"
     neither = gateway.post(f"/v1/consumer-groups/{group}/dlq/resend", json={})
     assert neither.status_code == 400 and neither.json()["code"] == "invalid_parameter"
+
+
+def test_a_20_kb_request_head_is_served(gateway):
+    # The connection pool is 32 KiB (README, HTTP gateway): a head this size still fits.
+    response = gateway.get("/healthz", headers={"X-Padding": "a" * 20_000})
+    assert response.status_code == 200
+
+
+def test_a_request_head_beyond_the_connection_pool_gets_431(gateway):
+    # libmicrohttpd answers this itself, before the gateway sees the request (README, HTTP gateway).
+    response = gateway.get("/healthz", headers={"X-Padding": "a" * 40_000})
+    assert response.status_code == 431
