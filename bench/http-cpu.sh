@@ -6,6 +6,9 @@
 #
 #   bench/http-cpu.sh           needs wrk and a release build; env: TERN=path/to/tern  DIR=$TMPDIR/tern-bench-cpu
 #   TERN_HTTP_THREADS=4 ...     any TERN_* setting applies to the node
+#   PERF="-F 3000 -g" ...       also `perf record`s the broker over the same 8 s into $DIR/perf.data (perf report -i)
+#   PERF="-e probe_libc:malloc -g" ...  counts mallocs instead, after
+#                               `perf probe -x /usr/lib/x86_64-linux-gnu/libc.so.6 malloc`
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
@@ -27,7 +30,12 @@ WRK_PID=$!
 ticks() { cat /proc/"$1"/task/*/stat 2>/dev/null | awk '{s += $14 + $15} END {print s}'; }
 sleep 3
 tern_a=$(ticks "$TERN_PID"); wrk_a=$(ticks "$WRK_PID"); cpu_a=$(head -1 /proc/stat)
-sleep 8
+if [ -n "${PERF:-}" ]; then
+    # shellcheck disable=SC2086
+    perf record $PERF -o "$DIR/perf.data" -p "$TERN_PID" -- sleep 8 >/dev/null 2>&1
+else
+    sleep 8
+fi
 tern_b=$(ticks "$TERN_PID"); wrk_b=$(ticks "$WRK_PID"); cpu_b=$(head -1 /proc/stat)
 wait "$WRK_PID"
 WRK_PID=
@@ -36,6 +44,7 @@ hz=$(getconf CLK_TCK)
 awk -v r="$rps" -v t=$((tern_b - tern_a)) -v w=$((wrk_b - wrk_a)) -v hz="$hz" 'BEGIN {
     printf "%.0f req/s; broker %.1f us/req, wrk %.1f us/req (ratio %.2f)\n",
         r, t * 1e6 / hz / (r * 8), w * 1e6 / hz / (r * 8), t / w }'
+if [ -n "${PERF:-}" ]; then echo "perf data (perf itself slows the broker): $DIR/perf.data"; fi
 echo "$cpu_a $cpu_b" | awk -v hz="$hz" '{
     printf "machine, %% of one core: user %.0f, sys %.0f, idle %.0f, softirq %.0f\n",
         ($13 - $2) * 100 / hz / 8, ($15 - $4) * 100 / hz / 8, ($16 - $5) * 100 / hz / 8, ($19 - $8) * 100 / hz / 8 }'

@@ -48,8 +48,7 @@ final class CommitLog: Sendable {
     private let warmQueue = DispatchQueue(label: "tern.store.warm")
 
     /// How far ahead of the write position pages are populated off the append path. A fresh page of a new segment
-    /// costs its first writer a fault that allocates and zeroes it (about 10 µs on a VM whose memory the host backs
-    /// lazily); taken under the append lock, that stalls every other writer too. Populating a window ahead on
+    /// costs its first writer a fault that allocates and zeroes it (10-13 µs on the bench VM, `bench/page-cost.sh`); taken under the append lock, that stalls every other writer too. Populating a window ahead on
     /// `warmQueue` keeps those faults off the lock. A new window is requested when less than half is left.
     static let warmAheadBytes = 8 << 20
 
