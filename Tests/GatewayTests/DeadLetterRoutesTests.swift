@@ -19,17 +19,9 @@ import Testing
     }
 
     func withBroker(_ body: (Broker, HTTPTestClient) async throws -> Void) async throws {
-        let directory = try TemporaryDirectory(prefix: "tern-gateway-dlq")
-        defer { directory.remove() }
-        var configuration = BrokerConfiguration()
-        configuration.storePathRootDir = directory.path
-        let store = InMemoryMessageStore(configuration: StoreConfiguration(storePathRootDir: directory.path))
-        let broker = Broker(configuration: configuration, store: store, logger: Logger(label: "test.broker"))
-        broker.start()
-        defer { broker.shutdown() }
-        try await withGateway(broker: Dictionary(uniqueKeysWithValues: broker.processors.map {
-            (RequestCode(rawValue: $0.key), $0.value)
-        })) { _, port in try await body(broker, try HTTPTestClient(port: port)) }
+        try await withRealBroker(prefix: "tern-gateway-dlq") { broker, port in
+            try await body(broker, try HTTPTestClient(port: port))
+        }
     }
 
     /// Sends a message over HTTP and fails it straight to `%DLQ%<group>` (CONSUMER_SEND_MSG_BACK, delayLevel -1).

@@ -4,6 +4,7 @@ import Logging
 import NIOCore
 import Store
 import Synchronization
+import TestSupport
 
 /// A processor built from a closure; records every request it sees.
 final class FakeProcessor: RequestProcessor {
@@ -55,6 +56,22 @@ func withGateway(
         throw error
     }
     await gateway.stop()
+}
+
+/// Starts the real broker processors over an in-memory store behind a gateway on an ephemeral port, runs `body`, stops
+/// both.
+func withRealBroker(prefix: String, _ body: (Broker, Int) async throws -> Void) async throws {
+    let directory = try TemporaryDirectory(prefix: prefix)
+    defer { directory.remove() }
+    var configuration = BrokerConfiguration()
+    configuration.storePathRootDir = directory.path
+    let store = InMemoryMessageStore(configuration: StoreConfiguration(storePathRootDir: directory.path))
+    let broker = Broker(configuration: configuration, store: store, logger: Logger(label: "test.broker"))
+    broker.start()
+    defer { broker.shutdown() }
+    try await withGateway(broker: Dictionary(uniqueKeysWithValues: broker.processors.map {
+        (RequestCode(rawValue: $0.key), $0.value)
+    })) { _, port in try await body(broker, port) }
 }
 
 /// A commit-log record as a store would return it.

@@ -8,17 +8,7 @@ import Testing
 /// The gateway wired to the real broker processors over an in-memory store.
 @Suite struct RealBrokerTests {
     func withBroker(_ body: (Int) async throws -> Void) async throws {
-        let directory = try TemporaryDirectory(prefix: "tern-gateway")
-        defer { directory.remove() }
-        var configuration = BrokerConfiguration()
-        configuration.storePathRootDir = directory.path
-        let store = InMemoryMessageStore(configuration: StoreConfiguration(storePathRootDir: directory.path))
-        let broker = Broker(configuration: configuration, store: store, logger: Logger(label: "test.broker"))
-        broker.start()
-        defer { broker.shutdown() }
-        try await withGateway(broker: Dictionary(uniqueKeysWithValues: broker.processors.map {
-            (RequestCode(rawValue: $0.key), $0.value)
-        })) { _, port in try await body(port) }
+        try await withRealBroker(prefix: "tern-gateway") { _, port in try await body(port) }
     }
 
     @Test func sentMessagesArePulledBackWithTheirFields() async throws {
