@@ -12,12 +12,7 @@ import Testing
     @Test func topicLifecycleMessagesOffsetsAndGroupsThroughTheCLI() async throws {
         let directory = try TemporaryDirectory(prefix: "tern-admin")
         defer { directory.remove() }
-        let node = try TernProcess(
-            storePath: directory.path,
-            arguments: [
-                "start", "--store-path", directory.path, "--namesrv-port", "0", "--broker-port", "0", "--no-http",
-                "--log-level", "warning",
-            ])
+        let node = try TernProcess.withoutHTTP(storePath: directory.path)
         defer { node.stop() }
 
         let created = try admin(node, "topic", "create", "--topic", "AdminOrders", "--queues", "4")

@@ -29,3 +29,13 @@ struct AdminRun {
             stderr: String(decoding: err, as: UTF8.self))
     }
 }
+
+extension TernProcess {
+    /// `tern start` on free ports without the gateway, logging warnings only: the node the admin CLI tests drive.
+    static func withoutHTTP(storePath: String) throws -> TernProcess {
+        try TernProcess(storePath: storePath, arguments: [
+            "start", "--store-path", storePath, "--namesrv-port", "0", "--broker-port", "0", "--no-http",
+            "--log-level", "warning",
+        ])
+    }
+}

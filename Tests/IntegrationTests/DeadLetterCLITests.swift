@@ -43,12 +43,7 @@ import Testing
     @Test func failedMessagesAreListedAndResentToTheirOriginTopicUnchanged() async throws {
         let directory = try TemporaryDirectory(prefix: "tern-dlq")
         defer { directory.remove() }
-        let node = try TernProcess(
-            storePath: directory.path,
-            arguments: [
-                "start", "--store-path", directory.path, "--namesrv-port", "0", "--broker-port", "0", "--no-http",
-                "--log-level", "warning",
-            ])
+        let node = try TernProcess.withoutHTTP(storePath: directory.path)
         defer { node.stop() }
         let client = try await RemotingTestClient(address: node.brokerAddress)
         defer { Task { await client.close() } }
