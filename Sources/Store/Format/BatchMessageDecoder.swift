@@ -44,12 +44,7 @@ public enum BatchMessageDecoder {
             buffer.writeInteger(Int32(message.body.readableBytes))
             buffer.writeImmutableBuffer(message.body)
             buffer.writeInteger(Int16(propertiesLength))
-            for (name, value) in message.properties {
-                buffer.writeString(name)
-                buffer.writeInteger(UInt8(1))
-                buffer.writeString(value)
-                buffer.writeInteger(UInt8(2))
-            }
+            MessageProperties.write(message.properties, into: &buffer)
         }
         return buffer
     }

@@ -1,3 +1,5 @@
+public import NIOCore
+
 /// The properties string of a record (remoting-protocol §4.4): `name\u{1}value\u{2}` repeated, UTF-8.
 public enum MessageProperties {
     /// Separates a name from its value (`NAME_VALUE_SEPARATOR`).
@@ -69,6 +71,16 @@ public enum MessageProperties {
     /// UTF-8 length of `encode(properties)` without building it.
     public static func encodedLength(_ properties: [(String, String)]) -> Int {
         properties.reduce(0) { $0 + $1.0.utf8.count + $1.1.utf8.count + 2 }
+    }
+
+    /// Appends `encode(properties)` to `buffer` without building the string (record and batch encoders).
+    public static func write(_ properties: [(String, String)], into buffer: inout ByteBuffer) {
+        for (name, value) in properties {
+            buffer.writeString(name)
+            buffer.writeInteger(UInt8(1))
+            buffer.writeString(value)
+            buffer.writeInteger(UInt8(2))
+        }
     }
 
     /// Name → value with later duplicates overwriting earlier ones, as Java's HashMap-based parser.

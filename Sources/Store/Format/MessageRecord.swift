@@ -73,12 +73,7 @@ public enum MessageRecord {
         if magicV2 { buffer.writeInteger(Int16(topicLength)) } else { buffer.writeInteger(Int8(topicLength)) }
         buffer.writeString(message.topic)
         buffer.writeInteger(Int16(propertiesLength))
-        for (name, value) in message.properties {
-            buffer.writeString(name)
-            buffer.writeInteger(UInt8(1))
-            buffer.writeString(value)
-            buffer.writeInteger(UInt8(2))
-        }
+        MessageProperties.write(message.properties, into: &buffer)
         assert(buffer.readableBytes == length, "record length formula and encoder disagree")
         return buffer
     }
