@@ -103,7 +103,7 @@ enum SendRoutes {
         if prepared.isBatch {
             code = .sendBatchMessage
             properties = [(MessageProperties.wait, "true")]
-            body = ByteBuffer(bytes: encodeBatch(messages))
+            body = encodeBatch(messages, topic: prepared.topic)
         } else {
             code = .sendMessageV2
             properties = messages[0].allProperties
@@ -312,26 +312,13 @@ enum SendRoutes {
         return name
     }
 
-    /// The batch body of remoting-protocol §4.6, one entry per message.
-    static func encodeBatch(_ messages: [OutgoingMessage]) -> [UInt8] {
-        var bytes: [UInt8] = []
-        for message in messages {
-            let properties = Array(MessageProperties.encode(message.allProperties).utf8)
-            let total = 4 + 4 + 4 + 4 + 4 + message.body.count + 2 + properties.count
-            append(Int32(total), to: &bytes)
-            append(Int32(0), to: &bytes)
-            append(Int32(0), to: &bytes)
-            append(Int32(0), to: &bytes)
-            append(Int32(message.body.count), to: &bytes)
-            bytes += message.body
-            append(Int16(properties.count), to: &bytes)
-            bytes += properties
-        }
-        return bytes
-    }
-
-    private static func append<T: FixedWidthInteger>(_ value: T, to bytes: inout [UInt8]) {
-        withUnsafeBytes(of: value.bigEndian) { bytes += $0 }
+    /// The batch body of remoting-protocol §4.6, one entry per message, written by the store's own batch codec
+    /// (only the body, flag and properties of each element are encoded).
+    static func encodeBatch(_ messages: [OutgoingMessage], topic: String) -> ByteBuffer {
+        BatchMessageDecoder.encode(messages.map { message in
+            MessageToStore(topic: topic, queueId: 0, body: ByteBuffer(bytes: message.body),
+                           properties: message.allProperties, bornTimestamp: 0, bornHost: .loopbackIPv4)
+        })
     }
 
     /// Java's `String.hashCode` over UTF-16 code units, so the same key picks the same queue as Java producers
