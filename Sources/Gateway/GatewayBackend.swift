@@ -69,21 +69,18 @@ final class GatewayBackend: Sendable {
     /// registered for the code gets the header's wire form. `completion` runs once, like in
     /// `invoke(_:on:extFields:body:from:completion:)`.
     func send(_ message: SendMessageProcessor.SendRequest, code: RequestCode, from request: HTTPRequest,
-              completion: @escaping @Sendable (SendReceipt) -> Void) {
+              completion: @escaping @Sendable (Result<SendReceipt, GatewayProblem>) -> Void) {
         guard let processor = brokerProcessors[code.rawValue] as? SendMessageProcessor else {
             var header = message.header
             if let properties = message.properties { header.properties = MessageProperties.encode(properties) }
             let body = message.body.map { ByteBufferBytes(buffer: $0) }
             return invoke(code, on: .broker, extFields: header.extFields, body: body, from: request) { result in
-                switch result {
-                case .success(let response): completion(SendReceipt(response))
-                case .failure(let problem): completion(SendReceipt(problem: problem))
-                }
+                completion(result.map(SendReceipt.init))
             }
         }
         processor.send(message) { [metrics] outcome in
             metrics.recordProcessorCall(request: code, response: outcome.code)
-            completion(SendReceipt(outcome))
+            completion(.success(SendReceipt(outcome)))
         }
     }
 
@@ -126,8 +123,6 @@ struct SendReceipt: Sendable {
     var offsetMessageIds: [String] = []
     var queueId: Int32?
     var queueOffset: Int64?
-    /// Set when the gateway itself could not reach a processor.
-    var problem: GatewayProblem?
 
     init(_ outcome: SendMessageProcessor.SendOutcome) {
         code = outcome.code
@@ -146,10 +141,5 @@ struct SendReceipt: Sendable {
             .map { String(Substring($0)) }
         queueId = response.extFields["queueId"].flatMap { Int32($0) }
         queueOffset = response.extFields["queueOffset"].flatMap { Int64($0) }
-    }
-
-    init(problem: GatewayProblem) {
-        code = .systemError
-        self.problem = problem
     }
 }

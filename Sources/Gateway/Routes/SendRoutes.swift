@@ -116,9 +116,9 @@ enum SendRoutes {
             header: header, body: body, version: CoreVersion.remotingVersion,
             bornHost: call.request.remoteHost ?? HostAddressParser.parseOrLoopback(call.request.remoteAddress),
             properties: properties)
-        call.backend.send(message, code: code, from: call.request) { receipt in
+        call.backend.send(message, code: code, from: call.request) { result in
             answer(Result { () throws(GatewayProblem) -> HTTPResponse in
-                try render(receipt, of: prepared, code: code, call: call)
+                try render(try result.get(), of: prepared, code: code, call: call)
             }.mapError { $0 as any Error })
         }
     }
@@ -130,7 +130,6 @@ enum SendRoutes {
     /// The JSON answer for a processor's receipt, or the problem it maps to.
     private static func render(_ receipt: SendReceipt, of prepared: PreparedSend, code: RequestCode,
                                call: GatewayCall) throws(GatewayProblem) -> HTTPResponse {
-        if let problem = receipt.problem { throw problem }
         let messages = prepared.messages
         let isBatch = prepared.isBatch
         guard storedOutcomes.contains(receipt.code) else {
