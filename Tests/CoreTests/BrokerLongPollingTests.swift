@@ -62,6 +62,28 @@ import Testing
         #expect(response.extFields["maxOffset"] == "0")
     }
 
+    /// Issue 16: every wake-up re-abstracted the stored wake handler twice, so after ~90,000 wake-ups calling it
+    /// overflowed the stack and the broker died with SIGSEGV. 150,000 held pulls must all be answered.
+    @Test(.timeLimit(.minutes(2)))
+    func manyWakeUpsLeaveTheWakeHandlerCallable() async throws {
+        let fixture = try BrokerFixture()
+        defer { fixture.directory.remove() }
+        fixture.broker.topics.update(TopicConfig(topicName: "Held", readQueueNums: 1, writeQueueNums: 1))
+        let pull = try #require(fixture.broker.processors[RequestCode.pullMessage.rawValue])
+        let request = fixture.pullRequest(topic: "Held", offset: 0, suspend: true, timeoutMillis: 1)
+        let wakeUps = 150_000
+        var answered = 0
+        for _ in 0..<wakeUps {
+            let context = FakeRequestContext()
+            pull.process(request, context: context)
+            fixture.clock.advance(milliseconds: 1)
+            fixture.broker.holdService.checkHeldRequests()  // re-runs inline (the fixture's executor)
+            if context.allResponses.first?.code == ResponseCode.pullNotFound.rawValue { answered += 1 }
+        }
+        #expect(answered == wakeUps)
+        #expect(fixture.broker.holdService.heldCount == 0)
+    }
+
     @Test func pullWithoutSuspendBitAnswersNotFoundAtOnce() async throws {
         let fixture = try BrokerFixture()
         defer { fixture.directory.remove() }

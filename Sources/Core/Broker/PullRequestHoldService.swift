@@ -22,7 +22,7 @@ public final class PullRequestHoldService: Sendable {
     }
 
     private let table = Mutex<[String: [HeldRequest]]>([:])
-    private let wakeHandler = Mutex<(@Sendable (RemotingCommand, any RequestContext) -> Void)?>(nil)
+    private let wakeHandler = HandlerSlot<@Sendable (RemotingCommand, any RequestContext) -> Void>()
     private let store: any MessageStore
     private let clock: @Sendable () -> Int64
     private let executor: @Sendable (@escaping @Sendable () -> Void) -> Void
@@ -40,7 +40,7 @@ public final class PullRequestHoldService: Sendable {
 
     /// Sets what re-runs a woken pull (the pull processor, with suspension disallowed).
     func setWakeHandler(_ handler: @escaping @Sendable (RemotingCommand, any RequestContext) -> Void) {
-        wakeHandler.withLock { $0 = handler }
+        wakeHandler.set(handler)
     }
 
     /// Number of parked pulls (metrics, tests).
@@ -104,7 +104,7 @@ public final class PullRequestHoldService: Sendable {
     }
 
     private func run(_ requests: [HeldRequest]) {
-        guard !requests.isEmpty, let handler = wakeHandler.withLock({ $0 }) else { return }
+        guard !requests.isEmpty, let handler = wakeHandler.handler else { return }
         for held in requests {
             executor { handler(held.request, held.context) }
         }

@@ -21,7 +21,7 @@ public final class TopicConfigManager: Sendable {
     /// Read on every send by every event loop: an adaptive lock, so a contended lookup spins instead of entering the
     /// kernel (see `AdaptiveLock`).
     private let state = AdaptiveLock(State())
-    private let changeHandler = Mutex<(@Sendable () -> Void)?>(nil)
+    private let changeHandler = HandlerSlot<@Sendable () -> Void>()
     private let file: BrokerConfigFile
     private let configuration: BrokerConfiguration
     private let logger: Logger
@@ -40,7 +40,7 @@ public final class TopicConfigManager: Sendable {
 
     /// Sets the callback run after a topic is created or changed (the broker re-registers with name servers).
     public func setTopicsChangedHandler(_ handler: @escaping @Sendable () -> Void) {
-        changeHandler.withLock { $0 = handler }
+        changeHandler.set(handler)
     }
 
     /// Loads `topics.json` (or its `.bak`); stored topics replace same-named system defaults.
@@ -131,7 +131,7 @@ public final class TopicConfigManager: Sendable {
         }
         if removed {
             persist()
-            changeHandler.withLock { $0 }?()
+            changeHandler.handler?()
         }
         return removed
     }
@@ -166,7 +166,7 @@ public final class TopicConfigManager: Sendable {
                 "broker.topic": "\(config.topicName)",
                 "broker.queues": "\(config.writeQueueNums)",
             ])
-        changeHandler.withLock { $0 }?()
+        changeHandler.handler?()
     }
 
     /// The topics RocketMQ's `TopicConfigManager` creates at start (broker-internals §15.3).
