@@ -65,6 +65,7 @@ public final class Gateway: Sendable {
             handler: router, logger: logger)
         backend.metrics.connectionGauge = { [weak server] in server?.openConnections.load(ordering: .relaxed) ?? 0 }
         backend.metrics.inFlightGauge = { [weak server] in server?.inFlightRequests ?? 0 }
+        backend.metrics.retainedGauge = { [weak server] in server?.retainedRequests ?? 0 }
     }
 
     /// Binds the listen address and starts serving.

@@ -17,6 +17,7 @@ final class GatewayMetrics: Sendable {
         var requestCount = 0
         var connectionGauge: @Sendable () -> Int = { 0 }
         var inFlightGauge: @Sendable () -> Int = { 0 }
+        var retainedGauge: @Sendable () -> Int = { 0 }
     }
 
     private struct RequestKey: Hashable {
@@ -47,6 +48,11 @@ final class GatewayMetrics: Sendable {
         set { counters.withLock { $0.inFlightGauge = newValue } }
     }
 
+    var retainedGauge: @Sendable () -> Int {
+        get { counters.withLock { $0.retainedGauge } }
+        set { counters.withLock { $0.retainedGauge = newValue } }
+    }
+
     func recordRequest(route: String, method: String, status: Int, seconds: Double) {
         counters.withLock { counters in
             counters.requests[RequestKey(route: route, method: method, status: status), default: 0] += 1
@@ -73,7 +79,9 @@ final class GatewayMetrics: Sendable {
     /// Prometheus text exposition format 0.0.4.
     func render(gauges: [GatewayGauge]) -> String {
         var text = ""
-        let (connections, inFlight) = counters.withLock { ($0.connectionGauge, $0.inFlightGauge) }
+        let (connections, inFlight, retained) = counters.withLock {
+            ($0.connectionGauge, $0.inFlightGauge, $0.retainedGauge)
+        }
         counters.withLock { counters in
             Self.family(&text, "tern_gateway_requests_total", "counter", "HTTP requests answered.",
                         Self.labelled(counters.requests, \.labels))
@@ -94,6 +102,9 @@ final class GatewayMetrics: Sendable {
                     Double(connections()))
         Self.single(&text, "tern_gateway_in_flight_requests", "gauge", "Requests not yet answered.",
                     Double(inFlight()))
+        Self.single(&text, "tern_gateway_retained_requests", "gauge",
+                    "Requests still held in memory, answered or not; stays near in-flight unless something leaks.",
+                    Double(retained()))
         var seen = Set<String>()
         for gauge in gauges {
             if seen.insert(gauge.name).inserted {

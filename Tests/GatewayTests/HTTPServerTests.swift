@@ -141,6 +141,36 @@ import Testing
         }
     }
 
+    /// Issue 16: the request deadline's timer held every suspended request (bodies included) for the whole
+    /// `maxWait + upstreamGrace` after its answer, so a steady load of long polls and SYNC_FLUSH sends grew memory.
+    @Test(.timeLimit(.minutes(1)))
+    func answeredSuspendedRequestsAreReleasedBeforeTheirDeadline() async throws {
+        let pull = FakeProcessor { request, context in
+            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(5)) {
+                context.respond(request.response(.pullNotFound, extFields: [
+                    "nextBeginOffset": "0", "minOffset": "0", "maxOffset": "0",
+                ]))
+            }
+        }
+        try await withGateway(broker: [.pullMessage: pull], configure: { $0.maxWait = .seconds(30) }) { _, port in
+            let client = try HTTPTestClient(port: port)
+            for _ in 0..<50 {
+                #expect(try await client.request("GET", "/v1/topics/T/queues/0/messages?waitMs=1000").status == 200)
+            }
+            // Only the metrics request itself may still be held; before the fix all 50 stayed for 30 s.
+            var retained = Int.max
+            let deadline = ContinuousClock.now + .seconds(10)
+            while retained > 1, ContinuousClock.now < deadline {
+                let metrics = try await client.request("GET", "/metrics")
+                retained = metrics.text.split(separator: "\n")
+                    .first { $0.hasPrefix("tern_gateway_retained_requests ") }
+                    .flatMap { Double($0.split(separator: " ")[1]) }.map { Int($0) } ?? Int.max
+                if retained > 1 { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            #expect(retained <= 1)
+        }
+    }
+
     @Test func waitsAboveTheMaximumAreRefused() async throws {
         try await withGateway(broker: [.pullMessage: FakeProcessor()], configure: { $0.maxWait = .seconds(2) }) { _, port in
             let response = try await HTTPTestClient(port: port).request("GET", "/v1/topics/T/queues/0/messages?waitMs=5000")

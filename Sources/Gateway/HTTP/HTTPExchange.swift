@@ -46,13 +46,18 @@ final class HTTPExchange: @unchecked Sendable {
     }
 
     private let state = Mutex(State())
+    private let count: ExchangeCount
 
-    init(connection: OpaquePointer, requestID: String, method: String, path: String) {
+    init(connection: OpaquePointer, requestID: String, count: ExchangeCount, method: String, path: String) {
         self.connection = connection
         self.requestID = requestID
         self.method = method
         self.path = path
+        self.count = count
+        count.wrappingAdd(1)
     }
+
+    deinit { count.wrappingAdd(-1) }
 
     var request: HTTPRequest {
         HTTPRequest(method: method, path: path, query: query, headers: headers, body: body,
@@ -123,4 +128,13 @@ struct HTTPResponder: Sendable {
 
     func respond(_ response: HTTPResponse) { exchange.complete(with: response) }
     var requestID: String { exchange.requestID }
+}
+
+/// How many `HTTPExchange`s are alive: a request that stays in memory after its answer is a leak this makes visible.
+final class ExchangeCount: Sendable {
+    private let storage = Atomic<Int>(0)
+
+    var value: Int { storage.load(ordering: .relaxed) }
+
+    func wrappingAdd(_ delta: Int) { storage.wrappingAdd(delta, ordering: .relaxed) }
 }

@@ -80,6 +80,11 @@ final class HTTPServer: Sendable {
     /// Number of requests not yet completed.
     var inFlightRequests: Int { live.withLock { $0.count } }
 
+    /// Requests whose memory is still held, completed or not (the `tern_gateway_retained_requests` gauge).
+    var retainedRequests: Int { exchangeCount.value }
+
+    fileprivate let exchangeCount = ExchangeCount()
+
     /// Binds and starts the polling threads.
     /// - Returns: the bound port (useful with port 0).
     /// - Throws: `HTTPServerError` when the address is invalid or cannot be bound.
@@ -203,14 +208,24 @@ final class HTTPServer: Sendable {
         }
         let response = exchange.suspendUnlessAnswered()
         if response == nil {
-            let handler = self.handler
-            let nanoseconds = configuration.requestTimeout.components.seconds * 1_000_000_000
-                + configuration.requestTimeout.components.attoseconds / 1_000_000_000
-            DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(nanoseconds))) {
-                responder.respond(handler.response(for: .timedOut, requestID: responder.requestID))
-            }
+            armDeadline(for: exchange)
         }
         return response
+    }
+
+    /// Answers `.timedOut` if the request is still unanswered when `requestTimeout` passes.
+    ///
+    /// The timer holds the exchange weakly: an answered request (its completion callback released it) must not stay
+    /// in memory, with its request and response bodies, until the deadline (issue 16: every long poll and every
+    /// SYNC_FLUSH send was kept for the whole 40 s).
+    private func armDeadline(for exchange: HTTPExchange) {
+        let handler = self.handler
+        let requestID = exchange.requestID
+        let nanoseconds = configuration.requestTimeout.components.seconds * 1_000_000_000
+            + configuration.requestTimeout.components.attoseconds / 1_000_000_000
+        DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(nanoseconds))) { [weak exchange] in
+            exchange?.complete(with: handler.response(for: .timedOut, requestID: requestID))
+        }
     }
 
     // MARK: - Addresses
@@ -248,7 +263,7 @@ private func httpAccessHandler(closure: UnsafeMutableRawPointer?, connection: Op
     let server = Unmanaged<HTTPServer>.fromOpaque(closure).takeUnretainedValue()
     guard let existing = requestSlot.pointee else {
         let exchange = HTTPExchange(connection: connection, requestID: server.nextRequestID(),
-                                    method: method.map { String(cString: $0) } ?? "GET",
+                                    count: server.exchangeCount, method: method.map { String(cString: $0) } ?? "GET",
                                     path: url.map { String(cString: $0) } ?? "/")
         readRequestHead(connection: connection, into: exchange)
         requestSlot.pointee = Unmanaged.passRetained(exchange).toOpaque()
