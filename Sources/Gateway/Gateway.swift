@@ -61,11 +61,13 @@ public final class Gateway: Sendable {
                 maxConnections: configuration.maxConnections,
                 connectionIdleTimeoutSeconds: configuration.connectionIdleTimeoutSeconds,
                 maxBodyBytes: configuration.maxBodyBytes,
-                requestTimeout: configuration.maxWait + configuration.upstreamGrace),
+                requestTimeout: configuration.maxWait + configuration.upstreamGrace,
+                headersTimeout: configuration.headersTimeout),
             handler: router, logger: logger)
         backend.metrics.connectionGauge = { [weak server] in server?.openConnections.load(ordering: .relaxed) ?? 0 }
         backend.metrics.inFlightGauge = { [weak server] in server?.inFlightRequests ?? 0 }
         backend.metrics.retainedGauge = { [weak server] in server?.retainedRequests ?? 0 }
+        backend.metrics.reapedCounter = { [weak server] in server?.reapedConnections ?? 0 }
     }
 
     /// Binds the listen address and starts serving.

@@ -12,6 +12,9 @@ import Darwin
 ///   `defaultThreadPoolSize`).
 /// - `maxConnections` (Int, default 1024): connections beyond it get 503 `too_many_connections`.
 /// - `connectionIdleTimeoutSeconds` (Int, seconds, default 60): idle keep-alive connections are closed after it.
+/// - `headersTimeout` (Duration, default 10 s): a connection that has not sent a complete request head this long
+///   after opening (or after its previous request) is closed; near `maxConnections`, connections idle over 1 s are
+///   closed first (`HTTPConnectionReaper`).
 /// - `maxBodyBytes` (Int, bytes, default 4 MiB + 64 KiB): larger bodies get 413 `body_too_large`.
 /// - `maxBatchSize` (Int, messages, default 256): larger batches get 413 `batch_too_large`.
 /// - `maxWait` (Duration, default 30 s): longer long-poll waits get 400 `wait_too_long`.
@@ -33,6 +36,7 @@ public struct GatewayConfiguration: Sendable {
     public var threadPoolSize: Int
     public var maxConnections: Int
     public var connectionIdleTimeoutSeconds: Int
+    public var headersTimeout: Duration = .seconds(10)
     public var maxBodyBytes: Int
     public var maxBatchSize: Int
     public var maxWait: Duration

@@ -18,6 +18,7 @@ final class GatewayMetrics: Sendable {
         var connectionGauge: @Sendable () -> Int = { 0 }
         var inFlightGauge: @Sendable () -> Int = { 0 }
         var retainedGauge: @Sendable () -> Int = { 0 }
+        var reapedCounter: @Sendable () -> Int = { 0 }
     }
 
     private struct RequestKey: Hashable {
@@ -53,6 +54,11 @@ final class GatewayMetrics: Sendable {
         set { counters.withLock { $0.retainedGauge = newValue } }
     }
 
+    var reapedCounter: @Sendable () -> Int {
+        get { counters.withLock { $0.reapedCounter } }
+        set { counters.withLock { $0.reapedCounter = newValue } }
+    }
+
     func recordRequest(route: String, method: String, status: Int, seconds: Double) {
         counters.withLock { counters in
             counters.requests[RequestKey(route: route, method: method, status: status), default: 0] += 1
@@ -79,8 +85,8 @@ final class GatewayMetrics: Sendable {
     /// Prometheus text exposition format 0.0.4.
     func render(gauges: [GatewayGauge]) -> String {
         var text = ""
-        let (connections, inFlight, retained) = counters.withLock {
-            ($0.connectionGauge, $0.inFlightGauge, $0.retainedGauge)
+        let (connections, inFlight, retained, reaped) = counters.withLock {
+            ($0.connectionGauge, $0.inFlightGauge, $0.retainedGauge, $0.reapedCounter)
         }
         counters.withLock { counters in
             Self.family(&text, "tern_gateway_requests_total", "counter", "HTTP requests answered.",
@@ -105,6 +111,9 @@ final class GatewayMetrics: Sendable {
         Self.single(&text, "tern_gateway_retained_requests", "gauge",
                     "Requests still held in memory, answered or not; stays near in-flight unless something leaks.",
                     Double(retained()))
+        Self.single(&text, "tern_gateway_reaped_connections_total", "counter",
+                    "Connections closed for a request head not sent in time, or reclaimed idle near the cap.",
+                    Double(reaped()))
         var seen = Set<String>()
         for gauge in gauges {
             if seen.insert(gauge.name).inserted {

@@ -77,16 +77,38 @@ import Testing
         }
     }
 
-    @Test func connectionsBeyondTheLimitGet503() async throws {
+    @Test func connectionsBeyondTheLimitGet503WhenEveryConnectionIsBusy() async throws {
+        let slow = FakeProcessor { request, context in
+            DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(2)) {
+                context.respond(request.response(.pullNotFound, extFields: [
+                    "nextBeginOffset": "0", "minOffset": "0", "maxOffset": "0",
+                ]))
+            }
+        }
+        try await withGateway(broker: [.pullMessage: slow], configure: { $0.maxConnections = 2 }) { gateway, port in
+            let first = try HTTPTestClient(port: port)
+            let second = try HTTPTestClient(port: port)
+            try first.send("GET", "/v1/topics/T/queues/0/messages?waitMs=5000")
+            try second.send("GET", "/v1/topics/T/queues/0/messages?waitMs=5000")
+            let deadline = ContinuousClock.now + .seconds(10)
+            while gateway.inFlightRequests < 2, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            let refused = try await HTTPTestClient(port: port).request("GET", "/healthz")
+            #expect(refused.status == 503)
+            #expect(refused.json?["code"]?.stringValue == "too_many_connections")
+        }
+    }
+
+    @Test func aNewcomerBeyondTheLimitIsServedByClosingTheLongestIdleConnection() async throws {
         try await withGateway(configure: { $0.maxConnections = 2 }) { _, port in
             let first = try HTTPTestClient(port: port)
             let second = try HTTPTestClient(port: port)
             #expect(try await first.request("GET", "/healthz").status == 200)
             #expect(try await second.request("GET", "/healthz").status == 200)
             let third = try HTTPTestClient(port: port)
-            let refused = try await third.request("GET", "/healthz")
-            #expect(refused.status == 503)
-            #expect(refused.json?["code"]?.stringValue == "too_many_connections")
+            #expect(try await third.request("GET", "/healthz").status == 200)
+            #expect(first.isClosedByServer())
         }
     }
 

@@ -144,10 +144,11 @@ final class HTTPTestClient: @unchecked Sendable {
         return result
     }
 
-    /// Whether the server closed the connection (reads until EOF or timeout).
+    /// Whether the server closed the connection: end-of-stream or a reset within the read timeout.
     func isClosedByServer() -> Bool {
         var byte: UInt8 = 0
-        return read(socketDescriptor, &byte, 1) == 0
+        let count = read(socketDescriptor, &byte, 1)
+        return count == 0 || (count < 0 && errno == ECONNRESET)
     }
 
     private func readUntil(_ marker: [UInt8]) throws -> Int {

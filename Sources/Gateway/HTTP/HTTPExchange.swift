@@ -22,6 +22,8 @@ final class HTTPExchange: @unchecked Sendable {
     var bodyTooLarge = false
     var remoteAddress = ""
     var remoteHost: HostAddress?
+    /// The connection's record, for the reaper's busy/waiting bookkeeping.
+    var connectionRecord: HTTPConnectionRecord?
     /// Answered by the server itself (limit, draining) before the body was read.
     var rejectedEarly = false
 

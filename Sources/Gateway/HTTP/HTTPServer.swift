@@ -34,6 +34,9 @@ final class HTTPServer: Sendable {
         var maxBodyBytes: Int
         /// How long a dispatched request may stay unanswered before the server answers `.timedOut` itself.
         var requestTimeout: Duration
+        /// How long a connection may take to send a complete request head (after opening, or after its previous
+        /// request completed) before the server closes it; see `HTTPConnectionReaper`.
+        var headersTimeout: Duration = .seconds(10)
     }
 
     let configuration: Configuration
@@ -62,10 +65,14 @@ final class HTTPServer: Sendable {
     private let requestCounter = Atomic<UInt64>(0)
     private let requestIDPrefix: String
 
+    fileprivate let reaper: HTTPConnectionReaper
+
     init(configuration: Configuration, handler: any HTTPHandler, logger: Logger) {
         self.configuration = configuration
         self.handler = handler
         self.logger = logger
+        reaper = HTTPConnectionReaper(limits: .init(maxConnections: configuration.maxConnections,
+                                                    headersTimeout: configuration.headersTimeout))
         self.requestIDPrefix = String(UInt32.random(in: 0...UInt32.max), radix: 16)
     }
 
@@ -79,6 +86,9 @@ final class HTTPServer: Sendable {
 
     /// Number of requests not yet completed.
     var inFlightRequests: Int { live.withLock { $0.count } }
+
+    /// Connections closed for sending no complete request head in time, or reclaimed idle near the cap.
+    var reapedConnections: Int { reaper.reapedCount }
 
     /// Requests whose memory is still held, completed or not (the `tern_gateway_retained_requests` gauge).
     var retainedRequests: Int { exchangeCount.value }
@@ -134,6 +144,7 @@ final class HTTPServer: Sendable {
             state.boundPort = port
             state.retainedSelf = retained
         }
+        reaper.start()
         return port
     }
 
@@ -163,6 +174,7 @@ final class HTTPServer: Sendable {
             state.retainedSelf = nil
             return retained
         }
+        reaper.stop()
         MHD_stop_daemon(daemon)
         if listenSocket >= 0 { close(listenSocket) }
         retained?.release()
@@ -186,7 +198,7 @@ final class HTTPServer: Sendable {
     /// A rejection decided from the headers alone, before the body is read.
     fileprivate func earlyRejection(for exchange: HTTPExchange) -> HTTPRejection? {
         if draining.load(ordering: .relaxed) { return .shuttingDown }
-        if openConnections.load(ordering: .relaxed) > configuration.maxConnections {
+        if openConnections.load(ordering: .relaxed) > configuration.maxConnections, !reaper.evictLongestWaiting() {
             return .tooManyConnections(limit: configuration.maxConnections)
         }
         if let length = exchange.headers.first(where: { $0.0 == "content-length" }).flatMap({ Int($0.1) }),
@@ -266,6 +278,7 @@ private func httpAccessHandler(closure: UnsafeMutableRawPointer?, connection: Op
                                     count: server.exchangeCount, method: method.map { String(cString: $0) } ?? "GET",
                                     path: url.map { String(cString: $0) } ?? "/")
         readRequestHead(connection: connection, into: exchange)
+        exchange.connectionRecord?.requestStarted()
         requestSlot.pointee = Unmanaged.passRetained(exchange).toOpaque()
         server.register(exchange)
         if let rejection = server.earlyRejection(for: exchange) {
@@ -311,6 +324,7 @@ private func httpRequestCompleted(closure: UnsafeMutableRawPointer?, connection:
     let server = Unmanaged<HTTPServer>.fromOpaque(closure).takeUnretainedValue()
     let exchange = Unmanaged<HTTPExchange>.fromOpaque(pointer)
     requestSlot.pointee = nil
+    exchange.takeUnretainedValue().connectionRecord?.requestCompleted(now: HTTPConnectionReaper.now())
     exchange.takeUnretainedValue().finish()
     server.unregister(exchange.takeUnretainedValue())
     exchange.release()
@@ -325,28 +339,23 @@ private func httpConnectionNotified(closure: UnsafeMutableRawPointer?, connectio
         server.openConnections.wrappingAdd(1, ordering: .relaxed)
         if let connection, let socketContext,
            let info = chttp_get_connection_info(connection, .CONNECTION_INFO_CLIENT_ADDRESS),
-           let address = info.pointee.client_addr {
-            socketContext.pointee = Unmanaged.passRetained(
-                PeerAddress(text: formatAddress(address), host: hostAddress(address))).toOpaque()
+           let address = info.pointee.client_addr,
+           let socketInfo = chttp_get_connection_info(connection, .CONNECTION_INFO_CONNECTION_FD) {
+            // The peer address as text and as the BORNHOST of what it sends, made once per connection and kept in
+            // its socket context (retained there until it closes) for every request on it.
+            let record = HTTPConnectionRecord(text: formatAddress(address), host: hostAddress(address),
+                                              socket: socketInfo.pointee.connect_fd, now: HTTPConnectionReaper.now())
+            server.reaper.register(record)
+            socketContext.pointee = Unmanaged.passRetained(record).toOpaque()
         }
     } else {
         server.openConnections.wrappingSubtract(1, ordering: .relaxed)
         if let socketContext, let pointer = socketContext.pointee {
             socketContext.pointee = nil
-            Unmanaged<PeerAddress>.fromOpaque(pointer).release()
+            let record = Unmanaged<HTTPConnectionRecord>.fromOpaque(pointer)
+            server.reaper.unregister(record.takeUnretainedValue())
+            record.release()
         }
-    }
-}
-
-/// A connection's peer address as text and as the BORNHOST of what it sends, made once when the connection opens and
-/// kept in its socket context (retained there until it closes): every request of a keep-alive connection reads it
-/// instead of formatting or parsing it.
-private final class PeerAddress {
-    let text: String
-    let host: HostAddress?
-    init(text: String, host: HostAddress?) {
-        self.text = text
-        self.host = host
     }
 }
 
@@ -357,7 +366,8 @@ private func readRequestHead(connection: OpaquePointer, into exchange: HTTPExcha
     _ = MHD_get_connection_values(connection, .GET_ARGUMENT_KIND, collectValue, context)
     if let info = chttp_get_connection_info(connection, .CONNECTION_INFO_SOCKET_CONTEXT),
        let pointer = info.pointee.socket_context {
-        let peer = Unmanaged<PeerAddress>.fromOpaque(pointer).takeUnretainedValue()
+        let peer = Unmanaged<HTTPConnectionRecord>.fromOpaque(pointer).takeUnretainedValue()
+        exchange.connectionRecord = peer
         exchange.remoteAddress = peer.text
         exchange.remoteHost = peer.host
     } else if let info = chttp_get_connection_info(connection, .CONNECTION_INFO_CLIENT_ADDRESS),
