@@ -5,7 +5,7 @@ DATA ?= ./data
 SYSTEM_PACKAGES := libmicrohttpd-dev libyajl-dev pkg-config zlib1g-dev
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: deps build release run test test-swift test-conformance test-gateway bench format
+.PHONY: deps build release run test test-swift test-conformance test-gateway bench soak format
 
 ## Installs the C libraries Tern links against, when they are missing.
 deps:
@@ -48,6 +48,12 @@ test-gateway: build
 
 bench: release
 	bash bench/run.sh
+
+## The 10-minute soak (issue 16) against the release binary: native and HTTP sends, push consumer and HTTP pop/ack;
+## prints the broker's RSS every 5 s. `make test` runs the same test for 75 s on the debug build.
+soak: release
+	TERN_BIN="$(CURDIR)/.build/release/tern" TERN_SOAK_SECONDS=$${TERN_SOAK_SECONDS:-600} \
+	  TERN_CONFORMANCE_ARGS="-k soak -s" bash Tests/conformance/run.sh
 
 format:
 	$(SWIFT) format --in-place --recursive Sources Tests Package.swift

@@ -72,7 +72,7 @@ run_suite() {
     HOME="$home" "$dir/bin/python" -m pytest "$HERE" -m "$marker" -p no:cacheprovider \
         --timeout=240 --timeout_method=thread -o junit_family=xunit2 \
         --junitxml="$RESULTS_DIR/$label.xml" ${TERN_CONFORMANCE_ARGS:-} 2>&1 | tee "$RESULTS_DIR/$label.log" \
-        | grep -E '^(=+ .*(passed|failed|error|skipped|deselected|no tests ran).* =+$|FAILED |ERROR )'
+        | grep -E '^(=+ .*(passed|failed|error|skipped|deselected|no tests ran).* =+$|FAILED |ERROR |soak)'
     local rc="${PIPESTATUS[0]}"
     rm -rf "$home"
     if [ "$rc" -ne 0 ] && [ "$rc" -ne 5 ]; then
