@@ -35,12 +35,12 @@ SAMPLE_SECONDS = 5.0
 DRAIN_SECONDS = 90.0
 
 
-def rss_bytes(pid: int) -> int:
+def rss_bytes(pid: int, field: str = "VmRSS") -> int:
     with open(f"/proc/{pid}/status") as status:
         for line in status:
-            if line.startswith("VmRSS:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1]) * 1024
-    raise AssertionError(f"no VmRSS for pid {pid}")
+    raise AssertionError(f"no {field} for pid {pid}")
 
 
 class Paced:
@@ -222,6 +222,7 @@ def test_mixed_load_keeps_the_broker_up_with_flat_memory_and_loses_nothing(tern,
                     pass  # unacked messages come back; the ledger waits for them
 
     samples: list[tuple[float, int]] = []
+    anonymous: list[int] = []
     threads = [threading.Thread(target=target, daemon=True)
                for target in (native_send_loop, http_send_loop, pop_loop)]
     for thread in threads:
@@ -230,6 +231,7 @@ def test_mixed_load_keeps_the_broker_up_with_flat_memory_and_loses_nothing(tern,
         while time.monotonic() < load_deadline:
             assert tern.process.poll() is None, f"broker exited with {tern.process.returncode}\n{tern.diagnostics()}"
             samples.append((time.monotonic() - started, rss_bytes(pid)))
+            anonymous.append(rss_bytes(pid, "RssAnon"))
             time.sleep(min(SAMPLE_SECONDS, max(0.0, load_deadline - time.monotonic())))
         for thread in threads[:2]:
             thread.join(30)
@@ -238,6 +240,7 @@ def test_mixed_load_keeps_the_broker_up_with_flat_memory_and_loses_nothing(tern,
             assert tern.process.poll() is None, f"broker exited with {tern.process.returncode}\n{tern.diagnostics()}"
             time.sleep(0.5)
         samples.append((time.monotonic() - started, rss_bytes(pid)))
+        anonymous.append(rss_bytes(pid, "RssAnon"))
     finally:
         stop.set()
         for thread in threads:
@@ -246,8 +249,10 @@ def test_mixed_load_keeps_the_broker_up_with_flat_memory_and_loses_nothing(tern,
         shutdown(producer)
 
     series = " ".join(f"{int(at)}s={rss // (1 << 20)}MiB" for at, rss in samples)
+    anonymous_series = " ".join(f"{rss // (1 << 20)}" for rss in anonymous)
     print(f"\nsoak: {SOAK_SECONDS:.0f}s, native sent {len(native.sent)}, http sent {len(web.sent)}, "
-          f"send failures native {len(native.send_failures)} http {len(web.send_failures)}\nsoak RSS: {series}")
+          f"send failures native {len(native.send_failures)} http {len(web.send_failures)}\nsoak RSS: {series}\n"
+          f"soak RssAnon MiB: {anonymous_series}")
     assert tern.process.poll() is None, f"broker exited with {tern.process.returncode}\n{tern.diagnostics()}"
     assert len(native.sent) > NATIVE_RATE * SOAK_SECONDS * 0.5, "native sends fell far below the planned rate"
     assert len(web.sent) > HTTP_RATE * SOAK_SECONDS * 0.5, f"HTTP sends fell far below plan: {web.send_failures[:3]}"
