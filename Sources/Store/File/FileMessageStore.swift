@@ -53,7 +53,10 @@ public final class FileMessageStore: MessageStore {
         }
         let store = try FileMessageStore(configuration: configuration, logger: logger)
         store.flushService = FlushService(files: store.commitLog.files, configuration: configuration, logger: logger,
-                                          housekeeping: { [weak store] in store?.flushQueuesAndCheckpoint() })
+                                          housekeeping: { [weak store] in
+                                              store?.flushQueuesAndCheckpoint()
+                                              store?.trimResidentPages()
+                                          })
         store.dispatcher = Dispatcher(
             commitLog: store.commitLog,
             confirmOffset: { [weak store] in store?.confirmOffset ?? 0 },

@@ -20,6 +20,8 @@ final class MappedFile: @unchecked Sendable {
     private let descriptor: Int32
     let wrotePosition = Atomic<Int>(0)
     let flushedPosition = Atomic<Int>(0)
+    /// Pages before this position were handed back with `releaseResidentPages` (see `MappedFile+Residency`).
+    let releasedPosition = Atomic<Int>(0)
     /// Store time of the newest record (commit log) or file mtime when loaded; drives retention.
     let lastModifiedMilliseconds = Atomic<Int64>(0)
 
