@@ -53,7 +53,8 @@ import Testing
     #expect { try JSONParser.parse(tooDeep) } throws: { error in
         (error as? JSONParseError)?.message.contains("deeper than 128") == true
     }
-    let bracketsInAString = #"{"text":"\#(String(repeating: "[{", count: 1_000))\"\#(String(repeating: "[", count: 9))"}"#
+    let brackets = String(repeating: "[{", count: 1_000)
+    let bracketsInAString = #"{"text":"\#(brackets)\"\#(String(repeating: "[", count: 9))"}"#
     #expect(try JSONParser.parse(bracketsInAString)["text"]?.stringValue?.count == 2_010)
 }
 

@@ -21,8 +21,8 @@ private func frame(code: Int32, bodyBytes: Int) -> ByteBuffer {
 }
 
 private func reader(budget: RemotingInboundBudget) -> RemotingFrameReader {
-    RemotingFrameReader(decoder: RemotingFrameDecoder(), budget: budget, maximumPendingWriteBytes: nil,
-                        logger: Logger(label: "test"))
+    RemotingFrameReader(decoder: RemotingFrameDecoder(), budget: budget, readsFollowWritability: true,
+                        maximumPendingWriteBytes: nil, logger: Logger(label: "test"))
 }
 
 @Test func frameSplitAcrossReadsIsReservedFromTheBudgetUntilItCompletes() throws {

@@ -63,11 +63,13 @@ final class RawSocket {
         return written
     }
 
-    /// Writes what the socket takes now of `bytes[offset...]` without waiting; nil when the peer closed.
-    func sendAvailable(_ bytes: [UInt8], from offset: Int) -> Int? {
-        guard offset < bytes.count else { return 0 }
+    /// Writes what the socket takes now of `bytes[offset..<end]` (end defaults to the whole array) without
+    /// waiting; nil when the peer closed.
+    func sendAvailable(_ bytes: [UInt8], from offset: Int, to end: Int? = nil) -> Int? {
+        let end = min(end ?? bytes.count, bytes.count)
+        guard offset < end else { return 0 }
         let count = bytes.withUnsafeBytes { buffer in
-            Glibc.send(descriptor, buffer.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL))
+            Glibc.send(descriptor, buffer.baseAddress! + offset, end - offset, Int32(MSG_NOSIGNAL))
         }
         if count >= 0 { return count }
         return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : nil

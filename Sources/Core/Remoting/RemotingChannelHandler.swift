@@ -100,7 +100,8 @@ enum RemotingPipeline {
     /// Must run on the channel's event loop (channel initializers do).
     /// - Parameters:
     ///   - inboundBudget: the process-wide budget for partially received frames; nil for none (clients).
-    ///   - maximumPendingWriteBytes: close the connection when its outbound buffer would exceed this; nil never.
+    ///   - maximumPendingWriteBytes: stop reading while the channel is not writable, and close the connection
+    ///     when its outbound buffer would exceed this (servers); nil for neither (clients).
     static func configure(channel: any Channel, connection: RemotingConnection, dispatcher: RemotingDispatcher,
                           maximumFrameLength: Int, idleTimeout: TimeAmount?,
                           serializeType: RemotingSerializeType, inboundBudget: RemotingInboundBudget? = nil,
@@ -111,7 +112,8 @@ enum RemotingPipeline {
         }
         try operations.addHandler(RemotingFrameReader(
             decoder: RemotingFrameDecoder(maximumFrameLength: maximumFrameLength), budget: inboundBudget,
-            maximumPendingWriteBytes: maximumPendingWriteBytes, logger: connection.logger))
+            readsFollowWritability: maximumPendingWriteBytes != nil, maximumPendingWriteBytes: maximumPendingWriteBytes,
+            logger: connection.logger))
         try operations.addHandler(RemotingFrameEncoder(serializeType: serializeType))
         try operations.addHandler(RemotingChannelHandler(connection: connection, dispatcher: dispatcher))
     }

@@ -23,6 +23,9 @@ final class RemotingFrameReader: ChannelDuplexHandler {
 
     private let decoder: RemotingFrameDecoder
     private let budget: RemotingInboundBudget?
+    /// Servers stop reading while unwritable; clients never do, or a client and a server whose outbound buffers
+    /// were both full would each wait for the other to read.
+    private let readsFollowWritability: Bool
     private let maximumPendingWriteBytes: Int?
     private let logger: Logger
 
@@ -41,10 +44,15 @@ final class RemotingFrameReader: ChannelDuplexHandler {
     /// The stream broke (a frame boundary error) or the channel closed: ignore whatever else arrives.
     private var stopped = false
 
-    init(decoder: RemotingFrameDecoder, budget: RemotingInboundBudget?, maximumPendingWriteBytes: Int?,
-         logger: Logger) {
+    /// - Parameters:
+    ///   - budget: the process-wide budget for partial frames; nil to hold them without one (clients).
+    ///   - readsFollowWritability: stop reading while the channel is not writable (servers).
+    ///   - maximumPendingWriteBytes: close when the outbound buffer would exceed this; nil never.
+    init(decoder: RemotingFrameDecoder, budget: RemotingInboundBudget?, readsFollowWritability: Bool,
+         maximumPendingWriteBytes: Int?, logger: Logger) {
         self.decoder = decoder
         self.budget = budget
+        self.readsFollowWritability = readsFollowWritability
         self.maximumPendingWriteBytes = maximumPendingWriteBytes
         self.logger = logger
     }
@@ -171,7 +179,7 @@ final class RemotingFrameReader: ChannelDuplexHandler {
     // MARK: Outbound
 
     func read(context: ChannelHandlerContext) {
-        guard !waitingForBudget, context.channel.isWritable else {
+        guard !waitingForBudget, !readsFollowWritability || context.channel.isWritable else {
             readHeld = true
             return
         }
@@ -196,7 +204,9 @@ final class RemotingFrameReader: ChannelDuplexHandler {
     // MARK: Helpers
 
     private func resumeReadingIfAllowed(context: ChannelHandlerContext) {
-        guard readHeld, !waitingForBudget, context.channel.isWritable, !stopped else { return }
+        guard readHeld, !waitingForBudget, !readsFollowWritability || context.channel.isWritable, !stopped else {
+            return
+        }
         readHeld = false
         context.read()
     }

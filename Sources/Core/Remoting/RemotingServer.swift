@@ -14,7 +14,7 @@ import NIOConcurrencyHelpers
 /// | `backlog` | Int32 | 1024 | listen backlog |
 /// | `shutdownGracePeriod` | TimeAmount | 10 s | how long shutdown waits for in-flight responses |
 /// | `writeBufferLowWaterMark` | Int, bytes | 1 MiB | a connection that stopped reading resumes below this |
-/// | `writeBufferHighWaterMark` | Int, bytes | 4 MiB | stop reading from a connection whose unsent responses exceed this |
+/// | `writeBufferHighWaterMark` | Int, bytes | 4 MiB | stop reading from a connection with more unsent responses |
 /// | `maximumPendingWriteBytes` | Int, bytes | 64 MiB | close a connection whose unsent responses would exceed this |
 ///
 /// The budget for partially received frames is shared by every server of the process, so it is passed to the
