@@ -139,9 +139,11 @@ struct TernSettings {
     /// Flow-control bounds of the remoting servers: write buffer water marks (RocketMQ's Netty keys), the close
     /// bound for peers that do not read, and the budget for partially received frames.
     private mutating func applyRemoting(_ reader: inout SettingReader) throws {
-        remoting.writeBufferLowWaterMark = try reader.int("writeBufferLowWaterMark") ?? remoting.writeBufferLowWaterMark
         remoting.writeBufferHighWaterMark =
             try reader.int("writeBufferHighWaterMark") ?? remoting.writeBufferHighWaterMark
+        // A high mark set alone below the default low mark brings the low mark down to half of it.
+        let defaultLow = min(remoting.writeBufferLowWaterMark, max(1, remoting.writeBufferHighWaterMark / 2))
+        remoting.writeBufferLowWaterMark = try reader.int("writeBufferLowWaterMark") ?? defaultLow
         remoting.maximumPendingWriteBytes =
             try reader.int("remotingMaxPendingWriteBytes") ?? remoting.maximumPendingWriteBytes
         let low = remoting.writeBufferLowWaterMark

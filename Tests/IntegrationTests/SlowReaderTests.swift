@@ -65,3 +65,24 @@ import Testing
         return flood
     }
 }
+
+@Test func writeBufferBoundsOutOfOrderAreRefusedAtStart() throws {
+    let (status, output) = try startupFailure(environment: [
+        "TERN_WRITE_BUFFER_HIGH_WATER_MARK": "65536", "TERN_REMOTING_MAX_PENDING_WRITE_BYTES": "65536",
+    ])
+    #expect(status != 0)
+    #expect(output.contains("remotingMaxPendingWriteBytes"), "\(output)")
+    let (lowStatus, lowOutput) = try startupFailure(environment: [
+        "TERN_WRITE_BUFFER_LOW_WATER_MARK": "131072", "TERN_WRITE_BUFFER_HIGH_WATER_MARK": "65536",
+    ])
+    #expect(lowStatus != 0)
+    #expect(lowOutput.contains("writeBufferLowWaterMark"), "\(lowOutput)")
+}
+
+@Test func aHighWaterMarkSetAloneBringsTheLowMarkDownWithIt() throws {
+    let store = FileManager.default.temporaryDirectory.appendingPathComponent("tern-marks-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: store) }
+    let tern = try TernProcess(storePath: store.path, environment: ["TERN_WRITE_BUFFER_HIGH_WATER_MARK": "65536"])
+    defer { _ = tern.stop() }
+    #expect(tern.process.isRunning)
+}
