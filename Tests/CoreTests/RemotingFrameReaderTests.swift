@@ -1,9 +1,10 @@
-@testable import Core
 import Logging
 import NIOCore
 import NIOEmbedded
 import TestSupport
 import Testing
+
+@testable import Core
 
 /// Counts the `read()` calls that pass the frame reader, i.e. whether the connection would read from its socket.
 private final class ReadCounter: ChannelOutboundHandler {
@@ -16,13 +17,15 @@ private final class ReadCounter: ChannelOutboundHandler {
 }
 
 private func frame(code: Int32, bodyBytes: Int) -> ByteBuffer {
-    FrameBuilder.jsonFrame(header: #"{"code":\#(code),"flag":0,"opaque":\#(code),"version":1}"#,
-                           body: [UInt8](repeating: 7, count: bodyBytes))
+    FrameBuilder.jsonFrame(
+        header: #"{"code":\#(code),"flag":0,"opaque":\#(code),"version":1}"#,
+        body: [UInt8](repeating: 7, count: bodyBytes))
 }
 
 private func reader(budget: RemotingInboundBudget) -> RemotingFrameReader {
-    RemotingFrameReader(decoder: RemotingFrameDecoder(), budget: budget, readsFollowWritability: true,
-                        maximumPendingWriteBytes: nil, logger: Logger(label: "test"))
+    RemotingFrameReader(
+        decoder: RemotingFrameDecoder(), budget: budget, readsFollowWritability: true,
+        maximumPendingWriteBytes: nil, logger: Logger(label: "test"))
 }
 
 @Test func frameSplitAcrossReadsIsReservedFromTheBudgetUntilItCompletes() throws {

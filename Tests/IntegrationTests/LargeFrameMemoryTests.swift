@@ -13,9 +13,11 @@ import Testing
     @Test func partiallyReceivedFramesStayWithinTheBudgetAndAreFreedAfterClose() throws {
         let store = FileManager.default.temporaryDirectory.appendingPathComponent("tern-frames-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: store) }
-        let tern = try TernProcess(storePath: store.path, environment: [
-            "TERN_REMOTING_INBOUND_BUDGET_BYTES": "\(Self.budgetBytes)",
-        ])
+        let tern = try TernProcess(
+            storePath: store.path,
+            environment: [
+                "TERN_REMOTING_INBOUND_BUDGET_BYTES": "\(Self.budgetBytes)"
+            ])
         defer { _ = tern.stop() }
         let pid = tern.process.processIdentifier
         let port = Int(tern.brokerAddress.split(separator: ":").last ?? "") ?? 0
@@ -73,9 +75,10 @@ import Testing
             return after - baseline < 48 * 1024 * 1024
         }
         let mebibyte = 1024 * 1024
-        print("issue 14 large frames: RSS baseline \(baseline / mebibyte) MiB, peak \(peak / mebibyte) MiB, "
-            + "after close \(after / mebibyte) MiB (\(Self.connections) x \(Self.frameBytes) bytes, "
-            + "budget \(Self.budgetBytes / mebibyte) MiB)")
+        print(
+            "issue 14 large frames: RSS baseline \(baseline / mebibyte) MiB, peak \(peak / mebibyte) MiB, "
+                + "after close \(after / mebibyte) MiB (\(Self.connections) x \(Self.frameBytes) bytes, "
+                + "budget \(Self.budgetBytes / mebibyte) MiB)")
         #expect(peak - baseline < Self.budgetBytes + 96 * mebibyte, "peak \(peak / mebibyte) MiB")
         #expect(settled, "after close \(after / mebibyte) MiB, baseline \(baseline / mebibyte) MiB")
         // Still serving.

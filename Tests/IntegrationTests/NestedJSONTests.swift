@@ -9,10 +9,12 @@ import Testing
         let store = FileManager.default.temporaryDirectory.appendingPathComponent("tern-nested-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: store) }
         let port = try freeBrokerPortWithVIP()
-        let tern = try TernProcess(storePath: store.path, arguments: [
-            "start", "--store-path", store.path, "--namesrv-port", "0", "--broker-port", "\(port)",
-            "--http-port", "0",
-        ])
+        let tern = try TernProcess(
+            storePath: store.path,
+            arguments: [
+                "start", "--store-path", store.path, "--namesrv-port", "0", "--broker-port", "\(port)",
+                "--http-port", "0",
+            ])
         defer { _ = tern.stop() }
         var opaque = 1
         for servingPort in [port, port - 2] {
@@ -30,8 +32,10 @@ import Testing
                 // The same nesting inside a header's extFields.
                 opaque += 1
                 let nested = String(decoding: nestedArray(depth: depth), as: UTF8.self)
-                try socket.sendAll(remotingRequest(code: 34, opaque: opaque,
-                                                   extraHeader: ",\"extFields\":{\"x\":\(nested)}"))
+                try socket.sendAll(
+                    remotingRequest(
+                        code: 34, opaque: opaque,
+                        extraHeader: ",\"extFields\":{\"x\":\(nested)}"))
                 let response = try socket.readFrame()
                 #expect(response.code == 1, "header depth \(depth): \(response)")
                 if depth > 128 { #expect(response.remark.contains("deeper than 128"), "\(response.remark)") }
@@ -53,21 +57,24 @@ import Testing
         defer { _ = tern.stop() }
         let httpPort = Int(tern.httpAddress.split(separator: ":").last ?? "") ?? 0
         for depth in [10, 1_000, 100_000] {
-            let response = try httpPost(port: httpPort, path: "/v1/topics/NestedTopic/messages",
-                                        body: nestedArray(depth: depth))
+            let response = try httpPost(
+                port: httpPort, path: "/v1/topics/NestedTopic/messages",
+                body: nestedArray(depth: depth))
             #expect(response.hasPrefix("HTTP/1.1 400"), "depth \(depth): \(response.prefix(300))")
             if depth > 128 { #expect(response.contains("deeper than 128"), "\(response.prefix(600))") }
         }
         #expect(tern.process.isRunning, "\(tern.standardError.suffix(2000))")
-        let accepted = try httpPost(port: httpPort, path: "/v1/topics/NestedTopic/messages",
-                                    body: Array("{\"body\":\"still here\"}".utf8))
+        let accepted = try httpPost(
+            port: httpPort, path: "/v1/topics/NestedTopic/messages",
+            body: Array("{\"body\":\"still here\"}".utf8))
         #expect(accepted.hasPrefix("HTTP/1.1 2"), "\(accepted.prefix(300))")
     }
 
     /// One HTTP/1.1 POST with a JSON body on a fresh connection; the whole response as text.
     private func httpPost(port: Int, path: String, body: [UInt8]) throws -> String {
         let socket = try RawSocket(port: port)
-        let head = "POST \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        let head =
+            "POST \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
             + "Content-Length: \(body.count)\r\nConnection: close\r\n\r\n"
         try socket.sendAll(Array(head.utf8) + body)
         return String(decoding: socket.readToEnd(), as: UTF8.self)

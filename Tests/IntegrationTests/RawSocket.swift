@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// One blocking loopback TCP socket for tests that must send what a well-behaved client never would: frames
 /// nested 100,000 deep, 16 MiB frames sent slowly, requests whose replies are never read. Every call is bounded by
@@ -58,7 +59,8 @@ final class RawSocket {
             guard count < 0, errno == EAGAIN || errno == EWOULDBLOCK else { return written }
             let stallDeadline = stallTimeout.map { lastProgress + $0 } ?? deadline
             guard ContinuousClock.now < min(deadline, stallDeadline),
-                  wait(for: Int16(POLLOUT), until: min(deadline, stallDeadline)) else { return written }
+                wait(for: Int16(POLLOUT), until: min(deadline, stallDeadline))
+            else { return written }
         }
         return written
     }
@@ -146,8 +148,10 @@ final class RawSocket {
     private func wait(for events: Int16, until deadline: ContinuousClock.Instant) -> Bool {
         let remaining = deadline - .now
         guard remaining > .zero else { return false }
-        let milliseconds = Int32(min(remaining.components.seconds * 1000
-            + remaining.components.attoseconds / 1_000_000_000_000_000, 1000))
+        let milliseconds = Int32(
+            min(
+                remaining.components.seconds * 1000
+                    + remaining.components.attoseconds / 1_000_000_000_000_000, 1000))
         var entry = pollfd(fd: descriptor, events: events, revents: 0)
         _ = poll(&entry, 1, max(milliseconds, 1))
         return true
@@ -156,8 +160,9 @@ final class RawSocket {
 
 /// A remoting request frame with a JSON header (`code`, `opaque`, version 317) and `body`.
 func remotingRequest(code: Int, opaque: Int, body: [UInt8] = [], extraHeader: String = "") -> [UInt8] {
-    let header = Array(("{\"code\":\(code),\"flag\":0,\"language\":\"JAVA\",\"opaque\":\(opaque),"
-        + "\"serializeTypeCurrentRPC\":\"JSON\",\"version\":317\(extraHeader)}").utf8)
+    let header = Array(
+        ("{\"code\":\(code),\"flag\":0,\"language\":\"JAVA\",\"opaque\":\(opaque),"
+            + "\"serializeTypeCurrentRPC\":\"JSON\",\"version\":317\(extraHeader)}").utf8)
     var frame: [UInt8] = []
     frame.reserveCapacity(8 + header.count + body.count)
     appendBigEndian(UInt32(4 + header.count + body.count), to: &frame)
@@ -221,7 +226,7 @@ private func loopback(port: Int) -> sockaddr_in {
 /// The resident set size of process `pid` in bytes, from `/proc/<pid>/status` (VmRSS); nil when unreadable.
 func residentBytes(of pid: Int32) -> Int? {
     guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-          let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") })
+        let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") })
     else { return nil }
     let digits = line.split(separator: " ").dropFirst().first.flatMap { Int($0) }
     return digits.map { $0 * 1024 }

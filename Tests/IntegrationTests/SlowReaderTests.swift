@@ -31,8 +31,9 @@ import Testing
         }
         peak = max(peak, residentBytes(of: pid) ?? 0)
         let mebibyte = 1024 * 1024
-        print("issue 14 slow reader: wrote \(written) of \(flood.count) request bytes; RSS baseline "
-            + "\(baseline / mebibyte) MiB, peak \(peak / mebibyte) MiB")
+        print(
+            "issue 14 slow reader: wrote \(written) of \(flood.count) request bytes; RSS baseline "
+                + "\(baseline / mebibyte) MiB, peak \(peak / mebibyte) MiB")
         #expect(written < flood.count, "the broker read every request although no response was read")
         #expect(peak - baseline < 48 * mebibyte, "peak \(peak / mebibyte) MiB, baseline \(baseline / mebibyte) MiB")
         #expect(tern.process.isRunning)
@@ -41,10 +42,12 @@ import Testing
     @Test func aClientThatNeverReadsIsClosedPastThePendingWriteBound() throws {
         let store = FileManager.default.temporaryDirectory.appendingPathComponent("tern-slow-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: store) }
-        let tern = try TernProcess(storePath: store.path, environment: [
-            "TERN_WRITE_BUFFER_LOW_WATER_MARK": "16384", "TERN_WRITE_BUFFER_HIGH_WATER_MARK": "32768",
-            "TERN_REMOTING_MAX_PENDING_WRITE_BYTES": "262144",
-        ])
+        let tern = try TernProcess(
+            storePath: store.path,
+            environment: [
+                "TERN_WRITE_BUFFER_LOW_WATER_MARK": "16384", "TERN_WRITE_BUFFER_HIGH_WATER_MARK": "32768",
+                "TERN_REMOTING_MAX_PENDING_WRITE_BYTES": "262144",
+            ])
         defer { _ = tern.stop() }
         let port = Int(tern.brokerAddress.split(separator: ":").last ?? "") ?? 0
         let reader = try RawSocket(port: port, receiveBufferBytes: 16 * 1024)

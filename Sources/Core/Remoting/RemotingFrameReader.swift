@@ -48,8 +48,10 @@ final class RemotingFrameReader: ChannelDuplexHandler {
     ///   - budget: the process-wide budget for partial frames; nil to hold them without one (clients).
     ///   - readsFollowWritability: stop reading while the channel is not writable (servers).
     ///   - maximumPendingWriteBytes: close when the outbound buffer would exceed this; nil never.
-    init(decoder: RemotingFrameDecoder, budget: RemotingInboundBudget?, readsFollowWritability: Bool,
-         maximumPendingWriteBytes: Int?, logger: Logger) {
+    init(
+        decoder: RemotingFrameDecoder, budget: RemotingInboundBudget?, readsFollowWritability: Bool,
+        maximumPendingWriteBytes: Int?, logger: Logger
+    ) {
         self.decoder = decoder
         self.budget = budget
         self.readsFollowWritability = readsFollowWritability
@@ -109,12 +111,14 @@ final class RemotingFrameReader: ChannelDuplexHandler {
             } else {
                 let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
                 let eventLoop = context.eventLoop
-                granted = budget.reserve(size, orCallOnRelease: {
-                    eventLoop.execute {
-                        let (reader, context) = loopBound.value
-                        reader.budgetReleased(context: context)
-                    }
-                })
+                granted = budget.reserve(
+                    size,
+                    orCallOnRelease: {
+                        eventLoop.execute {
+                            let (reader, context) = loopBound.value
+                            reader.budgetReleased(context: context)
+                        }
+                    })
                 waitingForBudget = !granted
             }
             guard granted else {
@@ -189,11 +193,14 @@ final class RemotingFrameReader: ChannelDuplexHandler {
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         // isWritable is one atomic load; the buffered size is asked only once the high water mark is passed.
         if let maximumPendingWriteBytes, !context.channel.isWritable,
-           let buffered = try? context.channel.syncOptions?.getOption(.bufferedWritableBytes),
-           buffered + unwrapOutboundIn(data).readableBytes > maximumPendingWriteBytes {
-            logger.warning("closing: the peer does not read its responses", metadata: [
-                "remoting.pending_write_bytes": "\(buffered)",
-            ])
+            let buffered = try? context.channel.syncOptions?.getOption(.bufferedWritableBytes),
+            buffered + unwrapOutboundIn(data).readableBytes > maximumPendingWriteBytes
+        {
+            logger.warning(
+                "closing: the peer does not read its responses",
+                metadata: [
+                    "remoting.pending_write_bytes": "\(buffered)"
+                ])
             promise?.fail(ChannelError.ioOnClosedChannel)
             context.close(promise: nil)
             return
