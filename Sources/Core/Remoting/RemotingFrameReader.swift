@@ -103,24 +103,13 @@ final class RemotingFrameReader: ChannelDuplexHandler {
     /// the budget is spent, keeps them pending and stops reading until the budget calls back.
     private func startFrame(size: Int, from buffer: inout ByteBuffer, context: ChannelHandlerContext) {
         if let budget {
-            let granted: Bool
-            if waitingForBudget {
-                // Already registered; the callback that comes later finds nothing to do.
-                granted = budget.reserve(size)
-                waitingForBudget = !granted
-            } else {
-                let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-                let eventLoop = context.eventLoop
-                granted = budget.reserve(
-                    size,
-                    orCallOnRelease: {
-                        eventLoop.execute {
-                            let (reader, context) = loopBound.value
-                            reader.budgetReleased(context: context)
-                        }
-                    })
-                waitingForBudget = !granted
+            // The plain reserve first: the wake-up closure is built only when the budget is spent.
+            var granted = budget.reserve(size)
+            if !granted, !waitingForBudget {
+                granted = budget.reserve(size, orCallOnRelease: wakeUp(context: context))
             }
+            // A callback still registered from an earlier wait finds nothing to do when it comes.
+            waitingForBudget = !granted
             guard granted else {
                 pending = copy(buffer, capacity: buffer.readableBytes, context: context)
                 logger.trace("reading paused: inbound budget spent", metadata: ["remoting.frame.bytes": "\(size)"])
@@ -152,6 +141,18 @@ final class RemotingFrameReader: ChannelDuplexHandler {
             if let decoded = try decoder.nextFrame(&frame) { context.fireChannelRead(wrapInboundOut(decoded)) }
         } catch {
             fail(error, context: context)
+        }
+    }
+
+    /// Hops to this connection's loop to retry after the budget released bytes.
+    private func wakeUp(context: ChannelHandlerContext) -> @Sendable () -> Void {
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        let eventLoop = context.eventLoop
+        return {
+            eventLoop.execute {
+                let (reader, context) = loopBound.value
+                reader.budgetReleased(context: context)
+            }
         }
     }
 
