@@ -5,6 +5,7 @@ import Logging
 /// Runs roles until SIGTERM/SIGINT, printing the ready line once everything listens.
 enum Serve {
     static func run(options: ServerOptions, roles: TernNode.Roles) async throws {
+        MallocTuning.apply()
         let settings: TernSettings
         do {
             settings = try TernSettings(options: options)

@@ -26,6 +26,8 @@ final class TernNode {
     private var brokerServers: [RemotingServer] = []
     private var registrar: BrokerRegistrar?
     private var gateway: GatewayRole?
+    /// Partially received frames of every remoting connection (name server, broker, VIP) share this budget.
+    private let inboundBudget: RemotingInboundBudget
 
     /// Where each started role listens, for the ready line.
     private(set) var readyFields: [(String, String)] = []
@@ -35,6 +37,15 @@ final class TernNode {
         self.roles = roles
         self.logger = logger
         group = MultiThreadedEventLoopGroup(numberOfThreads: max(2, System.coreCount))
+        inboundBudget = RemotingInboundBudget(capacityBytes: settings.remotingInboundBudgetBytes)
+    }
+
+    /// The shared remoting limits with this server's address.
+    private func remotingConfiguration(port: Int) -> RemotingServerConfiguration {
+        var configuration = settings.remoting
+        configuration.host = settings.listenHost
+        configuration.port = port
+        return configuration
     }
 
     /// Starts every role in dependency order: nameserver, store (recovery), broker, registration, gateway.
@@ -62,12 +73,12 @@ final class TernNode {
         let nameServer = NameServer(configuration: settings.namesrv, logger: Logger(label: "tern.namesrv"))
         try nameServer.start(scanningOn: group.next())
         let server = RemotingServer(
-            configuration: RemotingServerConfiguration(host: settings.listenHost, port: settings.namesrv.listenPort),
+            configuration: remotingConfiguration(port: settings.namesrv.listenPort),
             group: group,
             dispatcher: RemotingDispatcher(processors: nameServer.processorTable,
                                            defaultProcessor: nameServer.defaultProcessor),
             logger: Logger(label: "tern.namesrv.remoting"),
-            onConnectionClosed: { nameServer.connectionClosed(connectionID: $0) })
+            onConnectionClosed: { nameServer.connectionClosed(connectionID: $0) }, inboundBudget: inboundBudget)
         try await server.start()
         let port = server.port ?? settings.namesrv.listenPort
         settings.namesrv.listenPort = port
@@ -109,9 +120,9 @@ final class TernNode {
     private func startBrokerServers(broker: Broker, port: Int) async throws {
         let closed: RemotingServer.ConnectionClosed = { broker.connectionClosed($0) }
         let main = RemotingServer(
-            configuration: RemotingServerConfiguration(host: settings.listenHost, port: port), group: group,
+            configuration: remotingConfiguration(port: port), group: group,
             dispatcher: RemotingDispatcher(processors: broker.processors), logger: Logger(label: "tern.remoting"),
-            onConnectionClosed: closed)
+            onConnectionClosed: closed, inboundBudget: inboundBudget)
         try await main.start()
         brokerServers.append(main)
         logger.info("broker listening", metadata: ["broker.port": "\(port)"])
@@ -121,9 +132,9 @@ final class TernNode {
         var vipProcessors = broker.processors
         for code in slowCodes { vipProcessors.removeValue(forKey: code.rawValue) }
         let vip = RemotingServer(
-            configuration: RemotingServerConfiguration(host: settings.listenHost, port: port - 2), group: group,
+            configuration: remotingConfiguration(port: port - 2), group: group,
             dispatcher: RemotingDispatcher(processors: vipProcessors), logger: Logger(label: "tern.remoting.vip"),
-            onConnectionClosed: closed)
+            onConnectionClosed: closed, inboundBudget: inboundBudget)
         do {
             try await vip.start()
             brokerServers.append(vip)

@@ -17,6 +17,10 @@ struct TernSettings {
     /// Nameservers the broker registers with; empty means "the embedded one" under `tern start`.
     var namesrvAddresses: [String] = []
     var logLevel = Logger.Level.info
+    /// Limits of every remoting server (host and port are set per server); see `RemotingServerConfiguration`.
+    var remoting = RemotingServerConfiguration()
+    /// Bytes all remoting connections together may hold in partially received frames.
+    var remotingInboundBudgetBytes = RemotingInboundBudget.defaultCapacityBytes
 
     /// Every key Tern reads, with RocketMQ's name where the meaning is the same.
     static let keys = [
@@ -29,6 +33,8 @@ struct TernSettings {
         "regionId", "brokerPermission", "maxHashSlotNum", "maxIndexNum", "kvConfigPath", "warmMapedFileEnable",
         "messageDelayLevel", "timerWheelEnable", "timerMaxDelaySec", "enablePropertyFilter", "transactionTimeOut",
         "transactionCheckMax", "transactionCheckInterval", "rejectTransactionMessage", "rebalanceLockMaxLiveTime",
+        "writeBufferLowWaterMark", "writeBufferHighWaterMark", "remotingMaxPendingWriteBytes",
+        "remotingInboundBudgetBytes",
     ]
 
     /// A setting that could not be used, named so the operator can fix it.
@@ -84,6 +90,7 @@ struct TernSettings {
         }
         try applyBroker(&reader)
         try applyStore(&reader)
+        try applyRemoting(&reader)
         namesrv.kvConfigPath = reader.string("kvConfigPath") ?? store.storePathRootDir + "/namesrv/kvConfig.json"
     }
 
@@ -126,6 +133,35 @@ struct TernSettings {
                                      expected: "milliseconds, at least 20000 (clients renew locks every 20 s)")
             }
             broker.rebalanceLockMaxLiveTime = Int64(lifetime)
+        }
+    }
+
+    /// Flow-control bounds of the remoting servers: write buffer water marks (RocketMQ's Netty keys), the close
+    /// bound for peers that do not read, and the budget for partially received frames.
+    private mutating func applyRemoting(_ reader: inout SettingReader) throws {
+        remoting.writeBufferHighWaterMark =
+            try reader.int("writeBufferHighWaterMark") ?? remoting.writeBufferHighWaterMark
+        // A high mark set alone below the default low mark brings the low mark down to half of it.
+        let defaultLow = min(remoting.writeBufferLowWaterMark, max(1, remoting.writeBufferHighWaterMark / 2))
+        remoting.writeBufferLowWaterMark = try reader.int("writeBufferLowWaterMark") ?? defaultLow
+        remoting.maximumPendingWriteBytes =
+            try reader.int("remotingMaxPendingWriteBytes") ?? remoting.maximumPendingWriteBytes
+        let low = remoting.writeBufferLowWaterMark
+        let high = remoting.writeBufferHighWaterMark
+        guard low > 0, low <= high else {
+            throw InvalidSetting(key: "writeBufferLowWaterMark", value: String(low),
+                                 expected: "bytes, positive and at most writeBufferHighWaterMark (\(high))")
+        }
+        guard remoting.maximumPendingWriteBytes > high else {
+            throw InvalidSetting(key: "remotingMaxPendingWriteBytes", value: String(remoting.maximumPendingWriteBytes),
+                                 expected: "bytes, more than writeBufferHighWaterMark (\(high))")
+        }
+        if let budget = try reader.int("remotingInboundBudgetBytes") {
+            guard budget >= 64 * 1024 else {
+                throw InvalidSetting(key: "remotingInboundBudgetBytes", value: String(budget),
+                                     expected: "bytes, at least 65536")
+            }
+            remotingInboundBudgetBytes = budget
         }
     }
 

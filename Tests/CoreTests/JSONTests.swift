@@ -1,4 +1,5 @@
 import Core
+import NIOCore
 import Testing
 
 @Test func parsesNumbersKeepingTheirSourceText() throws {
@@ -42,5 +43,28 @@ import Testing
         try Array(#"{"receiptHandle":"a","#.utf8).withUnsafeBytes {
             try JSONMemberStrings.values(named: "receiptHandle", in: $0)
         }
+    }
+}
+
+@Test func nestingIsBoundedAt128LevelsAndBracketsInStringsDoNotCount() throws {
+    let deepest = String(repeating: "[", count: 128) + String(repeating: "]", count: 128)
+    #expect(throws: Never.self) { try JSONParser.parse(deepest) }
+    let tooDeep = "[" + deepest + "]"
+    #expect { try JSONParser.parse(tooDeep) } throws: { error in
+        (error as? JSONParseError)?.message.contains("deeper than 128") == true
+    }
+    let brackets = String(repeating: "[{", count: 1_000)
+    let bracketsInAString = #"{"text":"\#(brackets)\"\#(String(repeating: "[", count: 9))"}"#
+    #expect(try JSONParser.parse(bracketsInAString)["text"]?.stringValue?.count == 2_010)
+}
+
+@Test func valueCountIsBounded() throws {
+    let many = "[" + Array(repeating: "0", count: JSONLimits.maximumValues + 2).joined(separator: ",") + "]"
+    #expect { try JSONParser.parse(many) } throws: { error in
+        (error as? JSONParseError)?.message.contains("more than") == true
+    }
+    let header = Array(#"{"code":1,"extFields":{"a":\#(many)}}"#.utf8)
+    #expect(throws: RemotingCodecError.self) {
+        try RemotingCommand(jsonHeader: ByteBuffer(bytes: header))
     }
 }

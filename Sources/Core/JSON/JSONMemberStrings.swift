@@ -7,9 +7,11 @@ private import CHttp
 /// building the tree cost the pop benchmark client more CPU than the broker spent answering.
 public enum JSONMemberStrings {
     /// The string values of members named `name`, in document order; members with other value types are skipped.
-    /// - Throws: `JSONParseError` with yajl's message when the text is not valid JSON.
+    /// - Throws: `JSONParseError` with yajl's message when the text is not valid JSON, or naming the bound of
+    ///   ``JSONLimits`` it breaks.
     public static func values(named name: String, in bytes: UnsafeRawBufferPointer) throws(JSONParseError)
         -> [String] {
+        if let violation = JSONLimits.violation(in: bytes) { throw JSONParseError(message: violation) }
         var collector = Collector(name: Array(name.utf8))
         let syntaxError = withUnsafeMutablePointer(to: &collector) { context in
             YAJLEventParser.parse(bytes, callbacks: memberStringCallbacks, context: context)

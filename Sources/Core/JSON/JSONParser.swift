@@ -10,7 +10,8 @@ public struct JSONParseError: Error, Sendable, CustomStringConvertible {
 /// Parses JSON with yajl's tree API.
 public enum JSONParser {
     /// Parses `bytes` (UTF-8) into a `JSONValue`.
-    /// - Throws: `JSONParseError` with yajl's message when the text is not valid JSON.
+    /// - Throws: `JSONParseError` with yajl's message when the text is not valid JSON, or naming the bound of
+    ///   ``JSONLimits`` it breaks (checked first: yajl's tree recurses per nesting level).
     public static func parse(_ bytes: some Collection<UInt8>) throws(JSONParseError) -> JSONValue {
         // yajl_tree_parse wants a NUL-terminated string.
         var text = [CChar]()
@@ -24,6 +25,9 @@ public enum JSONParser {
             for byte in bytes { text.append(CChar(bitPattern: byte)) }
         }
         if text.contains(0) { throw JSONParseError(message: "NUL byte in JSON text") }
+        if let violation = text.withUnsafeBytes({ JSONLimits.violation(in: $0) }) {
+            throw JSONParseError(message: violation)
+        }
         text.append(0)
         var errorBuffer = [CChar](repeating: 0, count: 256)
         let root: yajl_val? = text.withUnsafeBufferPointer { textPointer in

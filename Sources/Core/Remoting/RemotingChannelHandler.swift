@@ -98,14 +98,22 @@ extension RemotingChannelHandler: Sendable {}
 /// Installs the remoting handlers on a channel; shared by server and client.
 enum RemotingPipeline {
     /// Must run on the channel's event loop (channel initializers do).
+    /// - Parameters:
+    ///   - inboundBudget: the process-wide budget for partially received frames; nil for none (clients).
+    ///   - maximumPendingWriteBytes: stop reading while the channel is not writable, and close the connection
+    ///     when its outbound buffer would exceed this (servers); nil for neither (clients).
     static func configure(channel: any Channel, connection: RemotingConnection, dispatcher: RemotingDispatcher,
                           maximumFrameLength: Int, idleTimeout: TimeAmount?,
-                          serializeType: RemotingSerializeType) throws {
+                          serializeType: RemotingSerializeType, inboundBudget: RemotingInboundBudget? = nil,
+                          maximumPendingWriteBytes: Int? = nil) throws {
         let operations = channel.pipeline.syncOperations
         if let idleTimeout {
             try operations.addHandler(RemotingIdleHandler(timeout: idleTimeout))
         }
-        try operations.addHandler(ByteToMessageHandler(RemotingFrameDecoder(maximumFrameLength: maximumFrameLength)))
+        try operations.addHandler(RemotingFrameReader(
+            decoder: RemotingFrameDecoder(maximumFrameLength: maximumFrameLength), budget: inboundBudget,
+            readsFollowWritability: maximumPendingWriteBytes != nil, maximumPendingWriteBytes: maximumPendingWriteBytes,
+            logger: connection.logger))
         try operations.addHandler(RemotingFrameEncoder(serializeType: serializeType))
         try operations.addHandler(RemotingChannelHandler(connection: connection, dispatcher: dispatcher))
     }

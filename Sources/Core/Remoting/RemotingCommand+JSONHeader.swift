@@ -95,6 +95,9 @@ private struct JSONHeaderReader {
     private var member = Member.ignored
     private var fieldKey = ""
     private var nestedWriter: JSONWriter?
+    /// Containers open and values seen so far, held to ``JSONLimits`` as every other JSON decode is.
+    private var depth = 0
+    private var values = 0
 
     mutating func key(_ name: UnsafeRawBufferPointer) -> Bool {
         switch place {
@@ -107,6 +110,8 @@ private struct JSONHeaderReader {
     }
 
     mutating func scalar(_ value: Scalar) -> Bool {
+        values += 1
+        guard values <= JSONLimits.maximumValues else { return fail(JSONLimits.valuesMessage) }
         switch place {
         case .start, .done:
             return fail("the header is not a JSON object")
@@ -124,6 +129,10 @@ private struct JSONHeaderReader {
     }
 
     mutating func open(isObject: Bool) -> Bool {
+        depth += 1
+        values += 1
+        guard depth <= JSONLimits.maximumDepth else { return fail(JSONLimits.depthMessage) }
+        guard values <= JSONLimits.maximumValues else { return fail(JSONLimits.valuesMessage) }
         switch place {
         case .start:
             guard isObject else { return fail("the header is not a JSON object") }
@@ -159,6 +168,7 @@ private struct JSONHeaderReader {
     }
 
     mutating func close(isObject: Bool) -> Bool {
+        depth -= 1
         switch place {
         case .header: place = .done
         case .extFields: place = .header

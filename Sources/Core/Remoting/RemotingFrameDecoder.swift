@@ -7,8 +7,8 @@ public import NIOCore
 ///
 /// Error split:
 /// * Boundary broken (frame too large, header length larger than the frame, unknown serialize type): `decode`
-///   throws ``RemotingCodecError``; `ByteToMessageHandler` stops decoding and the connection handler closes the
-///   connection, as RocketMQ's Java server does.
+///   throws ``RemotingCodecError``; ``RemotingFrameReader`` (or a `ByteToMessageHandler`) stops decoding and the
+///   connection handler closes the connection, as RocketMQ's Java server does.
 /// * Boundary intact, header undecodable (bad JSON, truncated binary header, wrong value types): the decoder emits
 ///   ``RemotingFrame/malformed(_:)`` carrying the opaque, code and flag when they could be salvaged, and carries on
 ///   with the next frame. The receiver answers two-way requests with `SYSTEM_ERROR` and keeps the connection.

@@ -13,6 +13,12 @@ import NIOConcurrencyHelpers
 /// | `idleTimeout` | TimeAmount | 120 s | close a connection with no read and no write for this long; nil never |
 /// | `backlog` | Int32 | 1024 | listen backlog |
 /// | `shutdownGracePeriod` | TimeAmount | 10 s | how long shutdown waits for in-flight responses |
+/// | `writeBufferLowWaterMark` | Int, bytes | 1 MiB | a connection that stopped reading resumes below this |
+/// | `writeBufferHighWaterMark` | Int, bytes | 4 MiB | stop reading from a connection with more unsent responses |
+/// | `maximumPendingWriteBytes` | Int, bytes | 64 MiB | close a connection whose unsent responses would exceed this |
+///
+/// The budget for partially received frames is shared by every server of the process, so it is passed to the
+/// server's initializer (``RemotingInboundBudget``), not set here.
 ///
 /// The broker listens on 10911 and on the VIP port 10909 (which refuses pulls): run two servers, each with its own
 /// dispatcher, sharing processors and the event loop group.
@@ -23,17 +29,25 @@ public struct RemotingServerConfiguration: Sendable {
     public var idleTimeout: TimeAmount?
     public var backlog: Int32
     public var shutdownGracePeriod: TimeAmount
+    public var writeBufferLowWaterMark: Int
+    public var writeBufferHighWaterMark: Int
+    public var maximumPendingWriteBytes: Int
 
     public init(host: String = "0.0.0.0", port: Int = 10911,
                 maximumFrameLength: Int = RemotingFrameDecoder.defaultMaximumFrameLength,
                 idleTimeout: TimeAmount? = .seconds(120), backlog: Int32 = 1024,
-                shutdownGracePeriod: TimeAmount = .seconds(10)) {
+                shutdownGracePeriod: TimeAmount = .seconds(10),
+                writeBufferLowWaterMark: Int = 1024 * 1024, writeBufferHighWaterMark: Int = 4 * 1024 * 1024,
+                maximumPendingWriteBytes: Int = 64 * 1024 * 1024) {
         self.host = host
         self.port = port
         self.maximumFrameLength = maximumFrameLength
         self.idleTimeout = idleTimeout
         self.backlog = backlog
         self.shutdownGracePeriod = shutdownGracePeriod
+        self.writeBufferLowWaterMark = writeBufferLowWaterMark
+        self.writeBufferHighWaterMark = writeBufferHighWaterMark
+        self.maximumPendingWriteBytes = maximumPendingWriteBytes
     }
 }
 
@@ -55,6 +69,8 @@ public final class RemotingServer: Sendable {
     private let logger: Logger
     private let onConnectionOpened: ConnectionOpened?
     private let onConnectionClosed: ConnectionClosed?
+    /// Bytes all connections may hold in partially received frames; shared with the process's other servers.
+    public let inboundBudget: RemotingInboundBudget
     // Guards the listening channel and the live connections; never held across a call out. A pthread lock rather
     // than Synchronization.Mutex, whose futex calls ThreadSanitizer cannot see (false race reports).
     private let state = NIOLockedValueBox(ServerState())
@@ -72,9 +88,16 @@ public final class RemotingServer: Sendable {
     ///   - logger: parent logger (label `broker.remoting`); each connection gets a child with its metadata.
     ///   - onConnectionOpened: lifecycle callback, e.g. to log or count connections.
     ///   - onConnectionClosed: lifecycle callback, e.g. for the consumer manager to drop the channel.
+    ///   - inboundBudget: the budget for partially received frames, shared by every server of the process; nil
+    ///     gives this server one of its own with the default capacity.
     public init(configuration: RemotingServerConfiguration, group: any EventLoopGroup, dispatcher: RemotingDispatcher,
                 logger: Logger, onConnectionOpened: ConnectionOpened? = nil,
-                onConnectionClosed: ConnectionClosed? = nil) {
+                onConnectionClosed: ConnectionClosed? = nil, inboundBudget: RemotingInboundBudget? = nil) {
+        precondition(0 < configuration.writeBufferLowWaterMark
+                     && configuration.writeBufferLowWaterMark <= configuration.writeBufferHighWaterMark
+                     && configuration.writeBufferHighWaterMark < configuration.maximumPendingWriteBytes,
+                     "write buffer bounds must satisfy 0 < low <= high < maximumPendingWriteBytes")
+        self.inboundBudget = inboundBudget ?? RemotingInboundBudget()
         self.configuration = configuration
         self.group = group
         self.dispatcher = dispatcher
@@ -113,6 +136,8 @@ public final class RemotingServer: Sendable {
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.socketOption(.so_keepalive), value: 1)
+            .childChannelOption(.writeBufferWaterMark, value: ChannelOptions.Types.WriteBufferWaterMark(
+                low: configuration.writeBufferLowWaterMark, high: configuration.writeBufferHighWaterMark))
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture { try self.initializeConnection(channel) }
             }
@@ -130,7 +155,9 @@ public final class RemotingServer: Sendable {
                                             logger: logger)
         try RemotingPipeline.configure(channel: channel, connection: connection, dispatcher: dispatcher,
                                        maximumFrameLength: configuration.maximumFrameLength,
-                                       idleTimeout: configuration.idleTimeout, serializeType: .json)
+                                       idleTimeout: configuration.idleTimeout, serializeType: .json,
+                                       inboundBudget: inboundBudget,
+                                       maximumPendingWriteBytes: configuration.maximumPendingWriteBytes)
         let accepted = state.withLockedValue { state -> Bool in
             guard !state.shuttingDown else { return false }
             state.connections[connection.connectionID] = connection
