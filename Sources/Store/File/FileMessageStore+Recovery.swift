@@ -53,18 +53,19 @@ extension FileMessageStore {
 
     /// Walks back from the newest segment to the first one whose first record is old enough (§3): its offset is
     /// at most `dispatchFrom` after a clean stop, its store time at most the checkpoint's min timestamp otherwise.
+    /// With the index enabled, it must also start at or before the last record the kept index files hold: the
+    /// index files past the checkpoint were dropped, and only re-dispatch brings their keys back.
     private func recoveryStartIndex(_ files: [MappedFile], clean: Bool, dispatchFrom: Int64) -> Int {
         let minTimestamp = checkpoint.minTimestamp
-        let indexTimestamp = checkpoint.indexMessageTimestamp.load(ordering: .relaxed)
+        // No kept index file: rebuild the index from the oldest segment.
+        let indexFrom = configuration.messageIndexEnable ? (index.durableEndPhysicalOffset ?? -1) : Int64.max
         for index in files.indices.reversed() {
             let file = files[index]
             guard let first = MessageRecord.decode(bytes: file.bytes(at: 0, count: file.size), readBody: true),
                   first.isBodyCRCValid, first.physicalOffset.rawValue == file.startOffset else { continue }
             if clean {
                 if dispatchFrom >= 0 && first.physicalOffset.rawValue <= dispatchFrom { return index }
-            } else if first.storeTimestamp <= minTimestamp
-                        && (!configuration.messageIndexEnable || first.storeTimestamp <= indexTimestamp
-                            || indexTimestamp == 0) {
+            } else if first.storeTimestamp <= minTimestamp && first.physicalOffset.rawValue <= indexFrom {
                 return index
             }
         }
