@@ -121,7 +121,9 @@ import Glibc
         store.shutdown()
     }
 
-    @Test func recoveryStopsAtACorruptRecordMidSegment() throws {
+    /// A damaged record followed by good ones is not a torn tail: truncating there (as RocketMQ does) would drop
+    /// every acknowledged record after it. Recovery keeps them all; reads refuse the damaged one.
+    @Test func recoveryKeepsTheRecordsAfterADamagedOne() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let configuration = Self.configuration(directory)
@@ -132,14 +134,17 @@ import Glibc
         let bodyPosition = Int(victim.physicalOffset.rawValue) + 84 + 4 + 1
         try FileSystem.overwrite(path, at: bodyPosition, with: [0xFF])
         let store = try Self.open(configuration)
-        #expect(store.maxOffset(topic: "TopicTest", queueId: 0) == QueueOffset(10))
-        #expect(Self.bodies(store).count == 10)
-        #expect(store.message(at: results[11].physicalOffset) == nil)
-        #expect(put(store, message(body: "again")).queueOffset == QueueOffset(10))
+        #expect(store.maxOffset(topic: "TopicTest", queueId: 0) == QueueOffset(30))
+        #expect(Self.bodies(store).count == 29)
+        let expected = (0..<30).filter { $0 != 10 }.map { "m\($0)-" + String(repeating: "y", count: 40) }
+        #expect(Self.bodies(store) == expected)
+        #expect(store.message(at: victim.physicalOffset) == nil)
+        #expect(store.message(at: results[11].physicalOffset) != nil)
+        #expect(put(store, message(body: "again")).queueOffset == QueueOffset(30))
         store.shutdown()
         let reopened = try Self.open(configuration)
         #expect(Self.bodies(reopened).last == "again")
-        #expect(reopened.maxOffset(topic: "TopicTest", queueId: 0) == QueueOffset(11))
+        #expect(reopened.maxOffset(topic: "TopicTest", queueId: 0) == QueueOffset(31))
         reopened.shutdown()
     }
 

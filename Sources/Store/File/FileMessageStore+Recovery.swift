@@ -86,8 +86,9 @@ extension FileMessageStore {
                     break
                 }
                 let remaining = file.bytes(at: position, count: file.size - position)
-                guard let record = MessageRecord.decode(bytes: remaining, readBody: true), record.isBodyCRCValid,
-                      record.physicalOffset.rawValue == file.startOffset + Int64(position)
+                guard let record = MessageRecord.decode(bytes: remaining, readBody: true),
+                      record.physicalOffset.rawValue == file.startOffset + Int64(position),
+                      record.isBodyCRCValid || isDamagedInPlace(file, position: position, size: Int(record.totalSize))
                 else {
                     if position > 0 || processOffset == file.startOffset {
                         logger.info("commit log ends at first invalid record",
@@ -106,5 +107,30 @@ extension FileMessageStore {
                 ordering: .relaxed)
         }
         return processOffset
+    }
+
+    /// A record whose header is sound but whose body fails its CRC is the torn tail of an interrupted append when
+    /// nothing valid follows it; when a record (or the segment's end) follows, its bytes were damaged after they
+    /// were written. Truncating there would drop every acknowledged record after it, so recovery keeps and
+    /// dispatches it (its queue offset stays taken) and reads refuse it (`intact(_:at:)`).
+    private func isDamagedInPlace(_ file: MappedFile, position: Int, size: Int) -> Bool {
+        let next = position + size
+        let followed: Bool
+        if next == file.size {
+            followed = true
+        } else if next + 8 <= file.size {
+            let header = file.bytes(at: next, count: 8)
+            let magic = Int32(bigEndian: header.loadUnaligned(fromByteOffset: 4, as: Int32.self))
+            followed = magic == CommitLogFormat.blankMagic
+                || MessageRecord.decode(bytes: file.bytes(at: next, count: file.size - next), readBody: false)?
+                    .physicalOffset.rawValue == file.startOffset + Int64(next)
+        } else {
+            followed = false
+        }
+        if followed {
+            logger.error("damaged record kept: body CRC mismatch, it will not be served",
+                         metadata: ["store.offset": "\(file.startOffset + Int64(position))", "store.size": "\(size)"])
+        }
+        return followed
     }
 }
