@@ -83,6 +83,14 @@ extension FileMessageStore {
         return header.getInteger(at: CommitLogFormat.storeTimestampPosition(sysFlag: sysFlag))
     }
 
+    public func storedQueueCounts() -> [String: Int32] {
+        consumeQueues.withLock { queues in
+            queues.keys.reduce(into: [:]) { counts, key in
+                counts[key.topic] = max(counts[key.topic] ?? 0, key.queueId + 1)
+            }
+        }
+    }
+
     public func deleteTopics(_ topics: Set<String>) {
         let removed = consumeQueues.withLock { queues in
             let removed = queues.filter { topics.contains($0.key.topic) }
