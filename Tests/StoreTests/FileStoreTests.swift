@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import NIOCore
 import Store
@@ -67,6 +68,34 @@ import Glibc
                                           endTimestamp: .max)
         #expect(hits.messages.count == 1)
         reopened.shutdown()
+    }
+
+    /// An unclean stop right after a checkpoint: the index files it covers are kept (not rebuilt), recovery
+    /// re-dispatches only past them, and no key is indexed twice, in a full file or in the partly filled newest one.
+    @Test func uncleanStopKeepsTheCheckpointedIndexWithoutDuplicates() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let configuration = Self.configuration(directory)
+        let store = try Self.open(configuration)
+        // 49 entries per index file (maxIndexNum 50): two full files and a partly filled one.
+        for number in 0..<120 { _ = put(store, message(body: "indexed-\(number)", keys: "key-\(number)")) }
+        store.shutdown()
+        let indexFiles = Self.indexFileNames(directory)
+        #expect(indexFiles.count == 3)
+        // A crash leaves the abort file; nothing was indexed after the shutdown's checkpoint.
+        close(Glibc.open(directory.path + "/abort", O_CREAT | O_WRONLY, 0o644))
+        let reopened = try Self.open(configuration)
+        #expect(Self.indexFileNames(directory) == indexFiles)
+        for number in 0..<120 {
+            let hits = reopened.queryMessages(topic: "TopicTest", key: "key-\(number)", maxCount: 4,
+                                              beginTimestamp: 0, endTimestamp: .max)
+            #expect(hits.messages.count == 1, "key-\(number): \(hits.messages.count) hits")
+        }
+        reopened.shutdown()
+    }
+
+    static func indexFileNames(_ directory: TemporaryDirectory) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: directory.path + "/index")) ?? []).sorted()
     }
 
     @Test func secondOpenOfTheSameStoreIsRefused() throws {
