@@ -22,6 +22,7 @@ extension FileMessageStore {
         let processOffset = scanAndDispatch(files[startIndex...])
         commitLog.files.truncate(to: processOffset)
         for queue in queues { queue.truncate(toPhysicalOffset: processOffset) }
+        if configuration.messageIndexEnable { reindexIfAhead(of: processOffset) }
         var offsets: [CommitLog.QueueKey: Int64] = [:]
         for (key, queue) in consumeQueues.withLock({ $0 }) {
             queue.deleteExpired(commitLogMinOffset: commitLog.minOffset)
@@ -132,5 +133,25 @@ extension FileMessageStore {
                          metadata: ["store.offset": "\(file.startOffset + Int64(position))", "store.size": "\(size)"])
         }
         return followed
+    }
+
+    /// The index is ahead of the commit log only when the log lost records the index had seen (its tail lost in a
+    /// power failure under async flush, or cut at a damaged record): their entries would send lookups to whatever
+    /// new record takes the same offset, and `IndexService.put` would skip that record. Drops the files holding
+    /// them and indexes the kept log again from where the remaining files end.
+    private func reindexIfAhead(of processOffset: Int64) {
+        guard let end = index.durableEndPhysicalOffset, end >= processOffset else { return }
+        let dropped = index.dropFiles(indexingFrom: processOffset)
+        let from = index.durableEndPhysicalOffset ?? commitLog.minOffset
+        logger.warning("index ahead of the recovered commit log: files dropped and rebuilt", metadata: [
+            "store.indexFiles": "\(dropped)", "store.indexEnd": "\(end)", "store.maxOffset": "\(processOffset)",
+            "store.reindexFrom": "\(from)",
+        ])
+        let replay = Dispatcher(
+            commitLog: commitLog, confirmOffset: { processOffset },
+            handle: { [self] bytes, offset in dispatchToIndex(record: bytes, physicalOffset: offset) },
+            afterBatch: {}, label: "tern.store.recovery.index")
+        replay.reputFromOffset.store(from, ordering: .relaxed)
+        replay.dispatchAvailable()
     }
 }

@@ -66,6 +66,19 @@ final class IndexService: Sendable {
     /// re-dispatch every record from there on, or keys written after it are never found again.
     var durableEndPhysicalOffset: Int64? { state.withLock { $0.files.last?.endPhysicalOffset } }
 
+    /// Destroys the newest files while they index a record at or past `offset` (the recovered end of the commit
+    /// log); returns how many. Their entries would point at offsets new records reuse, and `put` would skip those.
+    func dropFiles(indexingFrom offset: Int64) -> Int {
+        state.withLock { state in
+            var dropped = 0
+            while let last = state.files.last, last.endPhysicalOffset >= offset {
+                state.files.removeLast().file.destroy()
+                dropped += 1
+            }
+            return dropped
+        }
+    }
+
     /// Indexes a message's keys; ROLLBACK records are not indexed. Returns the timestamp of a file that filled up
     /// (for the checkpoint's `indexMsgTimestamp`), if any.
     func put(keys: [String], physicalOffset: Int64, storeTimestamp: Int64) -> Int64? {
