@@ -28,8 +28,11 @@ import Testing
             try #require(response.code == ResponseCode.success.rawValue)
         }
         let victimIndex = 5
-        let victim = try #require(try await client.pull(topic: Self.topic, queueId: 0, offset: Int64(victimIndex),
-                                                        maxCount: 1).messages.first)
+        let victim = try #require(
+            try await client.pull(
+                topic: Self.topic, queueId: 0, offset: Int64(victimIndex),
+                maxCount: 1
+            ).messages.first)
         await client.close()
         #expect(first.stop() == 0)
 

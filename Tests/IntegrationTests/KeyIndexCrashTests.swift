@@ -32,8 +32,9 @@ import Testing
                 let key = "key-\(burst)-\(index)"
                 let uniqueKey = "UNIQ\(burst)X\(index)"
                 let body = "\(key) \(padding)"
-                let response = try await client.send(topic: Self.topic, queueId: Int32(index % 2), body: body,
-                                                      keys: key, uniqueKey: uniqueKey)
+                let response = try await client.send(
+                    topic: Self.topic, queueId: Int32(index % 2), body: body,
+                    keys: key, uniqueKey: uniqueKey)
                 #expect(response.code == ResponseCode.success.rawValue, "send \(key): \(response.remark ?? "")")
                 if response.code == ResponseCode.success.rawValue { sent.append((key, uniqueKey, body)) }
             }
@@ -76,8 +77,9 @@ import Testing
         }
         await reader.close()
         #expect(missingByKey.count == 0, "\(missingByKey.count) of \(sent.count) keys lost: \(missingByKey.prefix(5))")
-        #expect(missingByUniqueKey.count == 0,
-                "\(missingByUniqueKey.count) of \(sent.count) ids lost: \(missingByUniqueKey.prefix(5))")
+        #expect(
+            missingByUniqueKey.count == 0,
+            "\(missingByUniqueKey.count) of \(sent.count) ids lost: \(missingByUniqueKey.prefix(5))")
     }
 
     /// min(physicMsgTimestamp, logicsMsgTimestamp) of `<store>/checkpoint` (big-endian int64s at 0 and 8).
