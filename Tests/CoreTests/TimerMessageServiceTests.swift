@@ -202,6 +202,7 @@ final class HeldCompletionStore: MessageStore {
     }
 
     func deleteTopics(_ topics: Set<String>) { inner.deleteTopics(topics) }
+    func storedQueueCounts() -> [String: Int32] { inner.storedQueueCounts() }
     func addArrivalListener(_ listener: @escaping @Sendable (MessageArrival) -> Void) {
         inner.addArrivalListener(listener)
     }

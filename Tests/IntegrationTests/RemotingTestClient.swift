@@ -24,9 +24,11 @@ final class RemotingTestClient: Sendable {
     }
 
     /// SEND_MESSAGE_V2 of one message; returns the response.
-    func send(topic: String, queueId: Int32, body: String, keys: String? = nil) async throws -> RemotingCommand {
+    func send(topic: String, queueId: Int32, body: String, keys: String? = nil,
+              uniqueKey: String? = nil) async throws -> RemotingCommand {
         var properties = [("WAIT", "true")]
         if let keys { properties.append(("KEYS", keys)) }
+        if let uniqueKey { properties.append((MessageProperties.uniqueKey, uniqueKey)) }
         let header: [String: String] = [
             "a": "PG_test", "b": topic, "c": "TBW102", "d": "4", "e": String(queueId), "f": "0",
             "g": String(Int64(Date().timeIntervalSince1970 * 1000)), "h": "0",
@@ -54,5 +56,24 @@ final class RemotingTestClient: Sendable {
             }
         }
         return (response.code, Int64(response.extFields["nextBeginOffset"] ?? "") ?? offset, messages)
+    }
+
+    /// QUERY_MESSAGE over all time: by KEYS value, or by UNIQ_KEY (the message id clients see) with `byUniqueKey`.
+    func queryMessages(topic: String, key: String, byUniqueKey: Bool = false) async throws
+        -> (code: Int32, messages: [DecodedMessage])
+    {
+        var header: [String: String] = [
+            "topic": topic, "key": key, "maxNum": "32", "beginTimestamp": "0", "endTimestamp": String(Int64.max),
+        ]
+        if byUniqueKey { header[QueryMessageProcessor.uniqueKeyQueryFlag] = "true" }
+        let response = try await client.request(.request(.queryMessage, extFields: header), timeout: .seconds(10))
+        var messages: [DecodedMessage] = []
+        if var body = response.body {
+            while body.readableBytes >= 4, let size = body.getInteger(at: body.readerIndex, as: Int32.self),
+                  size > 0, let slice = body.readSlice(length: Int(size)) {
+                if let message = MessageRecord.decode(slice) { messages.append(message) }
+            }
+        }
+        return (response.code, messages)
     }
 }

@@ -94,11 +94,11 @@ public final class Broker: Sendable {
         topics.setTopicsChangedHandler(handler)
     }
 
-    /// Loads topics.json, subscriptionGroup.json and consumerOffset.json, writes them back (so system topics are on
-    /// disk), and starts the periodic task: held-pull checks every second, changed configs every second, consumer
+    /// Loads topics.json (rebuilding it from the stored consume queues when it is unusable), subscriptionGroup.json
+    /// and consumerOffset.json, writes them back (so system topics are on disk), and starts the periodic task: held-pull checks every second, changed configs every second, consumer
     /// offsets every `flushConsumerOffsetInterval`, expired channels every 10 s. Blocking.
     public func start() {
-        topics.load()
+        if !topics.load() { topics.restore(fromStoredQueues: store.storedQueueCounts()) }
         subscriptionGroups.load()
         offsets.load()
         persistAll(force: true)

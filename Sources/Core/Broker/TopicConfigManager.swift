@@ -44,16 +44,48 @@ public final class TopicConfigManager: Sendable {
     }
 
     /// Loads `topics.json` (or its `.bak`); stored topics replace same-named system defaults.
-    public func load() {
+    /// - Returns: false when neither file was usable (missing, unreadable or not a topic table).
+    @discardableResult
+    public func load() -> Bool {
         guard let bytes = file.load(validate: { (try? TopicConfigSerializeWrapper(jsonBytes: $0)) != nil }),
             let wrapper = try? TopicConfigSerializeWrapper(jsonBytes: bytes)
-        else { return }
+        else { return false }
         state.withLock { state in
             for (name, config) in wrapper.topicConfigTable { state.table[name] = config }
             state.dataVersion = wrapper.dataVersion
             state.dataVersion.next(timestampMillis: configuration.clock())
         }
         logger.info("loaded topic configs", metadata: ["broker.topics": "\(wrapper.topicConfigTable.count)"])
+        return true
+    }
+
+    /// Adds a read-write topic for every stored topic the table lacks, with its queue count taken from the consume
+    /// queues on disk: used when topics.json is lost, so stored messages do not become unreachable. Other settings
+    /// (permissions, flags, order) cannot be recovered and take their defaults. Writes topics.json when it adds any.
+    /// - Returns: the names of the topics added.
+    @discardableResult
+    public func restore(fromStoredQueues queueCounts: [String: Int32]) -> [String] {
+        let added = state.withLock { state -> [TopicConfig] in
+            var added: [TopicConfig] = []
+            for (topic, queueCount) in queueCounts.sorted(by: { $0.key < $1.key })
+            where state.table[topic] == nil && queueCount > 0 {
+                let config = TopicConfig(topicName: topic, readQueueNums: queueCount, writeQueueNums: queueCount,
+                                         perm: .readWrite)
+                insert(config, into: &state)
+                added.append(config)
+            }
+            return added
+        }
+        guard !added.isEmpty else { return [] }
+        logger.warning(
+            "topics.json unusable: topics rebuilt from the consume queues on disk, with default settings",
+            metadata: [
+                "broker.topics": "\(added.map(\.topicName).joined(separator: ","))",
+                "broker.topicCount": "\(added.count)",
+            ])
+        persist()
+        changeHandler.withLock { $0 }?()
+        return added.map(\.topicName)
     }
 
     /// The topic's configuration, nil when unknown.

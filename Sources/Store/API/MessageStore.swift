@@ -43,6 +43,10 @@ public protocol MessageStore: AnyObject, Sendable {
     /// Removes the consume queues of `topics` (the commit log keeps the bytes until retention deletes them).
     func deleteTopics(_ topics: Set<String>)
 
+    /// Every topic that has a consume queue, with its queue count (highest queue id + 1). The broker rebuilds its
+    /// topic table from this when topics.json is lost, so stored messages stay reachable.
+    func storedQueueCounts() -> [String: Int32]
+
     /// Registers a callback run after each record is dispatched to its consume queue (long polling wakes on it).
     /// Called on the dispatcher thread; must not block.
     func addArrivalListener(_ listener: @escaping @Sendable (MessageArrival) -> Void)

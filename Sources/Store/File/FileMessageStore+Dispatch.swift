@@ -104,12 +104,16 @@ extension FileMessageStore {
     }
 
     /// Flushes consume queues and the index, then records their timestamps in the checkpoint (once a second).
+    /// The index timestamp moves with every flush, not only when a file fills as in RocketMQ, so after an unclean
+    /// stop with nothing indexed since the last flush the newest index file is kept rather than rebuilt.
     func flushQueuesAndCheckpoint() {
         let logicsTimestamp = lastDispatchedTimestamp.load(ordering: .relaxed)
         let physicTimestamp = commitLog.files.all.last { $0.flushedPosition.load(ordering: .acquiring) > 0 }?
             .lastModifiedMilliseconds.load(ordering: .relaxed) ?? 0
         for queue in consumeQueues.withLock({ Array($0.values) }) { queue.flush() }
-        index.flush()
+        if let indexTimestamp = index.flush(), indexTimestamp > 0 {
+            checkpoint.indexMessageTimestamp.store(indexTimestamp, ordering: .relaxed)
+        }
         if logicsTimestamp > 0 { checkpoint.logicsMessageTimestamp.store(logicsTimestamp, ordering: .relaxed) }
         if physicTimestamp > 0 { checkpoint.physicMessageTimestamp.store(physicTimestamp, ordering: .relaxed) }
         checkpoint.flush()

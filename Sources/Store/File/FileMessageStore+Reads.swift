@@ -1,4 +1,5 @@
 public import NIOCore
+import Logging
 import Synchronization
 
 extension FileMessageStore {
@@ -11,13 +12,27 @@ extension FileMessageStore {
         let result = QueueReader.scan(
             offset: offset.rawValue, min: queue.minOffset, max: queue.maxOffset, maxCount: maxCount,
             maxBytes: maxBytes, filter: filter, unitAt: { queue.unit(at: $0) },
-            record: { [commitLog] unit in commitLog.read(at: unit.physicalOffset, size: Int(unit.size)) })
+            record: { unit in intact(commitLog.read(at: unit.physicalOffset, size: Int(unit.size)),
+                                     at: unit.physicalOffset) })
         getMessageCount.add(Int64(result.messages.count), ordering: .relaxed)
         return result
     }
 
     public func message(at offset: PhysicalOffset) -> ByteBuffer? {
-        commitLog.record(at: offset.rawValue)
+        intact(commitLog.record(at: offset.rawValue), at: offset.rawValue)
+    }
+
+    /// `record` when its body matches its BODYCRC; nil, with an error log line, when the bytes on disk were damaged
+    /// after they were written. Every read for delivery or lookup goes through here: a damaged record is skipped
+    /// (a pull moves past it) rather than served with the wrong body.
+    func intact(_ record: ByteBuffer?, at physicalOffset: Int64) -> ByteBuffer? {
+        guard let record else { return nil }
+        guard MessageRecord.hasIntactBody(record) else {
+            logger.error("damaged record not served: body CRC mismatch",
+                         metadata: ["store.offset": "\(physicalOffset)", "store.size": "\(record.readableBytes)"])
+            return nil
+        }
+        return record
     }
 
     public func queryMessages(topic: String, key: String, maxCount: Int, beginTimestamp: Int64,
@@ -25,7 +40,7 @@ extension FileMessageStore {
         let found = index.query(key: topic + "#" + key, maxCount: maxCount, begin: beginTimestamp, end: endTimestamp)
         var messages: [ByteBuffer] = []
         for offset in found.offsets where messages.count < maxCount {
-            guard let record = commitLog.record(at: offset),
+            guard let record = intact(commitLog.record(at: offset), at: offset),
                   let decoded = MessageRecord.decode(record, readBody: false), decoded.topic == topic,
                   decoded.storeTimestamp >= beginTimestamp, decoded.storeTimestamp <= endTimestamp
             else { continue }
@@ -66,6 +81,14 @@ extension FileMessageStore {
               let sysFlag: Int32 = header.getInteger(at: CommitLogFormat.sysFlagPosition)
         else { return nil }
         return header.getInteger(at: CommitLogFormat.storeTimestampPosition(sysFlag: sysFlag))
+    }
+
+    public func storedQueueCounts() -> [String: Int32] {
+        consumeQueues.withLock { queues in
+            queues.keys.reduce(into: [:]) { counts, key in
+                counts[key.topic] = max(counts[key.topic] ?? 0, key.queueId + 1)
+            }
+        }
     }
 
     public func deleteTopics(_ topics: Set<String>) {

@@ -69,9 +69,11 @@ final class IndexFile: @unchecked Sendable {
         set(physicalOffset, entryPosition + 4)
         set(Int32(timeDifference), entryPosition + 12)
         set(previous, entryPosition + 16)
+        // Count before slot, end offset last: a process killed between any two stores leaves no slot pointing past
+        // the count (which would cut that slot's chain off on the next put), and at worst an entry recovery adds again.
+        set(Int32(count + 1), 36)
         set(Int32(count), slotPosition)
         if previous == 0 { set(hashSlotCount + 1, 32) }
-        set(Int32(count + 1), 36)
         set(storeTimestamp, 8)
         set(physicalOffset, 24)
         file.wrotePosition.store(entryPosition + Self.entrySize, ordering: .releasing)

@@ -31,11 +31,13 @@ final class IndexService: Sendable {
 
     var fileSize: Int { IndexFile.size(slotCount: slotCount, maxEntries: maxEntries) }
 
-    /// Maps the existing files. After an unclean stop, files newer than `indexTimestamp` (the checkpoint's
-    /// `indexMsgTimestamp`) are destroyed and rebuilt by re-dispatch.
+    /// Maps the existing files. After an unclean stop, files written past `indexTimestamp` (the checkpoint's
+    /// `indexMsgTimestamp`: everything up to it was flushed) may hold torn or lost pages, so they and every newer
+    /// file are destroyed; recovery then re-dispatches from `durableEndPhysicalOffset` to rebuild them.
     func load(cleanShutdown: Bool, indexTimestamp: Int64) throws(StoreError) {
         try FileSystem.makeDirectories(directory, as: StoreError.self)
         var loaded: [IndexFile] = []
+        var destroyed = 0
         for name in FileSystem.list(directory) where name.count == 17 && name.allSatisfy(\.isNumber) {
             let path = directory + "/" + name
             guard FileSystem.fileSize(path) == fileSize else {
@@ -45,24 +47,48 @@ final class IndexService: Sendable {
             }
             let file = try MappedFile.open(path: path, startOffset: 0, size: fileSize, sparse: true)
             let index = IndexFile(file: file, slotCount: slotCount, maxEntries: maxEntries)
-            if !cleanShutdown && index.endTimestamp > indexTimestamp {
+            // Once one file is untrusted, later ones are too: their entries chain on from it.
+            if !cleanShutdown && (destroyed > 0 || index.endTimestamp > indexTimestamp) {
                 file.destroy()
+                destroyed += 1
                 continue
             }
             loaded.append(index)
         }
+        if destroyed > 0 {
+            logger.info("index files past the checkpoint dropped, rebuilding them from the commit log",
+                        metadata: ["store.indexFiles": "\(destroyed)", "store.indexTimestamp": "\(indexTimestamp)"])
+        }
         state.withLock { $0.files = loaded }
     }
 
-    /// End physical offset of the newest file: re-dispatch below it is skipped.
-    var endPhysicalOffset: Int64 { state.withLock { $0.files.last?.endPhysicalOffset ?? 0 } }
+    /// The physical offset of the last record the kept files index, or nil when there are none: recovery must
+    /// re-dispatch every record from there on, or keys written after it are never found again.
+    var durableEndPhysicalOffset: Int64? { state.withLock { $0.files.last?.endPhysicalOffset } }
+
+    /// Destroys the newest files while they index a record at or past `offset` (the recovered end of the commit
+    /// log); returns how many. Their entries would point at offsets new records reuse, and `put` would skip those.
+    func dropFiles(indexingFrom offset: Int64) -> Int {
+        state.withLock { state in
+            var dropped = 0
+            while let last = state.files.last, last.endPhysicalOffset >= offset {
+                state.files.removeLast().file.destroy()
+                dropped += 1
+            }
+            return dropped
+        }
+    }
 
     /// Indexes a message's keys; ROLLBACK records are not indexed. Returns the timestamp of a file that filled up
     /// (for the checkpoint's `indexMsgTimestamp`), if any.
     func put(keys: [String], physicalOffset: Int64, storeTimestamp: Int64) -> Int64? {
         guard !keys.isEmpty else { return nil }
         return state.withLock { state -> Int64? in
-            if let last = state.files.last, physicalOffset < last.endPhysicalOffset { return nil }
+            // Replays of already indexed records (recovery, the trailing dispatcher) add nothing.
+            if let last = state.files.last, physicalOffset < last.endPhysicalOffset
+                || (physicalOffset == last.endPhysicalOffset && last.indexCount > 1) {
+                return nil
+            }
             var filled: Int64?
             for key in keys {
                 guard let file = writableFile(&state, beginPhysicalOffset: physicalOffset, timestamp: storeTimestamp,
@@ -129,8 +155,15 @@ final class IndexService: Sendable {
         }
     }
 
-    func flush() {
-        _ = state.withLock { state in state.files.last?.file.flush() }
+    /// Forces the newest file to disk (older ones were flushed when they filled) and answers the store time of its
+    /// last entry: everything indexed up to that time is now durable (the checkpoint's `indexMsgTimestamp`).
+    func flush() -> Int64? {
+        state.withLock { state in
+            guard let last = state.files.last else { return nil }
+            let durable = last.endTimestamp
+            last.file.flush()
+            return durable
+        }
     }
 
     static func fileName(milliseconds: Int64) -> String {

@@ -188,6 +188,14 @@ public final class InMemoryMessageStore: MessageStore {
         return record.getInteger(at: record.readerIndex + CommitLogFormat.storeTimestampPosition(sysFlag: sysFlag))
     }
 
+    public func storedQueueCounts() -> [String: Int32] {
+        state.withLock { state in
+            state.queues.keys.reduce(into: [:]) { counts, key in
+                counts[key.topic] = max(counts[key.topic] ?? 0, key.queueId + 1)
+            }
+        }
+    }
+
     public func deleteTopics(_ topics: Set<String>) {
         state.withLock { state in state.queues = state.queues.filter { !topics.contains($0.key.topic) } }
     }
