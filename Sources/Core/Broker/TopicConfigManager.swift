@@ -84,7 +84,7 @@ public final class TopicConfigManager: Sendable {
                 "broker.topicCount": "\(added.count)",
             ])
         persist()
-        changeHandler.withLock { $0 }?()
+        changeHandler.handler?()
         return added.map(\.topicName)
     }
 
