@@ -27,6 +27,11 @@ public final class FileMessageStore: MessageStore {
     let getMessageCount = Atomic<Int64>(0)
     let lastDispatchedTimestamp = Atomic<Int64>(0)
     let diskUsedRatioPermille = Atomic<Int>(0)
+    /// Why the disk guard refuses writes (nil while `writable`), and when it last measured (monotonic ns).
+    let diskFullRemark = Mutex<String?>(nil)
+    let diskCheckedAtNanoseconds = Atomic<UInt64>(0)
+    /// Set while appends fail for want of space, so that is logged once when it starts and once when it ends.
+    let appendsRefusedForSpace = Atomic<Bool>(false)
     let cleaner = Cleaner()
     // Set once in `open`, before any other thread sees the store.
     nonisolated(unsafe) var flushService: FlushService!
@@ -58,17 +63,19 @@ public final class FileMessageStore: MessageStore {
             commitLog: store.commitLog,
             confirmOffset: { [weak store] in store?.confirmOffset ?? 0 },
             handle: { [weak store] bytes, offset in
-                store?.dispatchToConsumeQueue(record: bytes, physicalOffset: offset)
+                store?.dispatchToConsumeQueue(record: bytes, physicalOffset: offset) ?? true
             },
             afterBatch: { [weak store] in
                 store?.indexDispatcher.wake()
                 store?.notifyArrivals()
-            })
+            }, logger: logger)
         store.indexDispatcher = Dispatcher(
             commitLog: store.commitLog,
             confirmOffset: { [weak store] in store?.dispatcher.reputFromOffset.load(ordering: .acquiring) ?? 0 },
-            handle: { [weak store] bytes, offset in store?.dispatchToIndex(record: bytes, physicalOffset: offset) },
-            afterBatch: {}, idleWait: .signal, label: "tern.store.dispatch.index")
+            handle: { [weak store] bytes, offset in
+                store?.dispatchToIndex(record: bytes, physicalOffset: offset) ?? true
+            },
+            afterBatch: {}, idleWait: .signal, label: "tern.store.dispatch.index", logger: logger)
         try store.recover()
         return store
     }
@@ -134,9 +141,8 @@ public final class FileMessageStore: MessageStore {
         guard running.load(ordering: .relaxed) else {
             return completion(PutMessageResult(status: .serviceNotAvailable, remark: "the store is not running"))
         }
-        guard writable.load(ordering: .relaxed) else {
-            return completion(PutMessageResult(status: .serviceNotAvailable,
-                                               remark: "disk full: used space above diskSpaceWarningLevelRatio"))
+        if let refusal = diskFullRefusal() {
+            return completion(PutMessageResult(status: .diskFull, remark: refusal))
         }
         var records: [ByteBuffer] = []
         var dispatched: [Bool] = []
@@ -161,9 +167,17 @@ public final class FileMessageStore: MessageStore {
         case .success(let value): appended = value
         case .failure(.tooLarge):
             return completion(PutMessageResult(status: .messageIllegal, remark: "record larger than a segment"))
+        case .failure(.createFileFailed(let error)) where error.code == .noSpace:
+            if !appendsRefusedForSpace.exchange(true, ordering: .relaxed) {
+                logger.error("disk full, refusing appends", metadata: ["store.error": "\(error)"])
+            }
+            return completion(PutMessageResult(status: .diskFull, remark: diskFullRemark(error)))
         case .failure(.createFileFailed(let error)):
             logger.error("cannot create commit log segment", metadata: ["store.error": "\(error)"])
             return completion(PutMessageResult(status: .createMappedFileFailed, remark: error.message))
+        }
+        if appendsRefusedForSpace.load(ordering: .relaxed), appendsRefusedForSpace.exchange(false, ordering: .relaxed) {
+            logger.notice("disk space available again, appends resumed")
         }
         putMessageCount.add(Int64(batch.count), ordering: .relaxed)
         putMessageBytes.add(Int64(appended.wroteBytes), ordering: .relaxed)
