@@ -49,19 +49,20 @@ extension FileMessageStore {
         return usage
     }
 
-    /// The refusal remark for `usage`, nil when writes may go ahead.
+    /// The refusal remark for `usage`, naming every limit crossed; nil when writes may go ahead.
     private func diskFullRemark(_ usage: DiskUsage) -> String? {
+        var reasons: [String] = []
+        if configuration.diskMinFreeBytes > 0 && usage.freeBytes < configuration.diskMinFreeBytes {
+            reasons.append("\(usage.freeBytes) bytes free on the file system holding the store, below "
+                + "diskMinFreeBytes (\(configuration.diskMinFreeBytes))")
+        }
         let warningPercent = min(90, max(35, configuration.diskSpaceWarningLevelRatio))
         if usage.usedRatio >= Double(warningPercent) / 100 {
-            let used = Int(usage.usedRatio * 100)
-            return "disk full: \(used)% of the file system holding the store is used, at or above "
-                + "diskSpaceWarningLevelRatio (\(warningPercent)%); writes resume when space is freed"
+            reasons.append("\(Int(usage.usedRatio * 100))% of the file system holding the store is used, at or above "
+                + "diskSpaceWarningLevelRatio (\(warningPercent)%)")
         }
-        if configuration.diskMinFreeBytes > 0 && usage.freeBytes < configuration.diskMinFreeBytes {
-            return "disk full: \(usage.freeBytes) bytes free on the file system holding the store, below "
-                + "diskMinFreeBytes (\(configuration.diskMinFreeBytes)); writes resume when space is freed"
-        }
-        return nil
+        guard !reasons.isEmpty else { return nil }
+        return "disk full: " + reasons.joined(separator: "; ") + "; writes resume when space is freed"
     }
 
     /// The remark for a put refused because a file's blocks could not be reserved.
