@@ -109,6 +109,34 @@ import Testing
         #expect(eventually(timeout: .seconds(10)) { FileStoreTests.bodies(store).last == "after" })
     }
 
+    /// Recovery rebuilds consume queues from the commit log; on a full disk the units it cannot write are not
+    /// dropped: the dispatcher starts at the first of them and writes them once space returns.
+    @Test(.enabled(if: TmpfsMount.isAvailable, "mounting a tmpfs needs root"))
+    func recoveryOnAFullDiskLeavesUndispatchedRecordsToTheDispatcher() throws {
+        let mount = try TmpfsMount(sizeBytes: 4 << 20)
+        defer { mount.unmount() }
+        let configuration = Self.configuration(mount)
+        let bodies = (0..<5).map { "stored-\($0)" }
+        do {
+            let store = try FileStoreTests.open(configuration)
+            for body in bodies { #expect(put(store, message(body: body, keys: body)).status == .putOK) }
+            store.shutdown()
+        }
+        FileSystem.removeAll(configuration.consumeQueuePath)
+        // The pre-allocated next segment would be deleted by recovery (it lies past the end), freeing its space.
+        let segments = FileSystem.segmentNames(configuration.commitLogPath)
+        #expect(segments.count == 2)
+        for name in segments.dropFirst() { FileSystem.removeAll(configuration.commitLogPath + "/" + name) }
+        try mount.fillUp("filler")
+        let store = try FileStoreTests.open(configuration)
+        defer { store.shutdown() }
+        let stalled = eventually(timeout: .seconds(10)) { store.dispatcher.stalled.load(ordering: .relaxed) }
+        #expect(stalled)
+        #expect(FileStoreTests.bodies(store) == [])
+        mount.remove("filler")
+        #expect(eventually(timeout: .seconds(10)) { FileStoreTests.bodies(store) == bodies })
+    }
+
     /// The guard acts on free bytes, not only on the used ratio (a large disk can be 90 % used and fine, a small
     /// one 60 % used and unable to take one more segment).
     @Test func writesAreRefusedBelowTheFreeBytesFloor() throws {

@@ -17,10 +17,13 @@ extension FileMessageStore {
 
     /// Builds the consume queue unit and index entries of one record (`CommitLogDispatcherBuildConsumeQueue`,
     /// `CommitLogDispatcherBuildIndex`). Idempotent, so recovery may replay records.
-    func dispatch(record bytes: UnsafeRawBufferPointer, physicalOffset: Int64) {
-        guard let decoded = decode(record: bytes, physicalOffset: physicalOffset) else { return }
-        buildConsumeQueue(decoded, physicalOffset: physicalOffset)
-        buildIndex(decoded, physicalOffset: physicalOffset)
+    /// - Returns: false when a consume queue or index file could not get disk space: the dispatchers must go over
+    ///   this record again once they start.
+    func dispatch(record bytes: UnsafeRawBufferPointer, physicalOffset: Int64) -> Bool {
+        guard let decoded = decode(record: bytes, physicalOffset: physicalOffset) else { return true }
+        let queued = buildConsumeQueue(decoded, physicalOffset: physicalOffset)
+        let indexed = buildIndex(decoded, physicalOffset: physicalOffset)
+        return queued && indexed
     }
 
     /// The consume queue dispatcher's half of `dispatch`: the unit and the arrival notification.

@@ -94,8 +94,12 @@ extension FileMessageStore {
                     }
                     return file.startOffset + Int64(position)
                 }
-                dispatch(record: file.bytes(at: position, count: Int(record.totalSize)),
-                         physicalOffset: record.physicalOffset.rawValue)
+                if !dispatch(record: file.bytes(at: position, count: Int(record.totalSize)),
+                             physicalOffset: record.physicalOffset.rawValue) {
+                    // A full disk: the dispatchers start here instead of at the end (re-dispatch is idempotent).
+                    _ = undispatchedOffset.compareExchange(expected: -1, desired: record.physicalOffset.rawValue,
+                                                           ordering: .relaxed)
+                }
                 position += Int(record.totalSize)
                 processOffset = file.startOffset + Int64(position)
             }

@@ -32,6 +32,8 @@ public final class FileMessageStore: MessageStore {
     let diskCheckedAtNanoseconds = Atomic<UInt64>(0)
     /// Set while appends fail for want of space, so that is logged once when it starts and once when it ends.
     let appendsRefusedForSpace = Atomic<Bool>(false)
+    /// The first record recovery could not dispatch for want of disk space, or -1: the dispatchers start there.
+    let undispatchedOffset = Atomic<Int64>(-1)
     let cleaner = Cleaner()
     // Set once in `open`, before any other thread sees the store.
     nonisolated(unsafe) var flushService: FlushService!
@@ -89,8 +91,10 @@ public final class FileMessageStore: MessageStore {
             logger.error("cannot prepare the active commit log segment", metadata: ["store.error": "\(error)"])
         }
         flushService.start()
-        dispatcher.start(from: commitLog.maxOffset)
-        indexDispatcher.start(from: commitLog.maxOffset)
+        let undispatched = undispatchedOffset.load(ordering: .relaxed)
+        let dispatchFrom = undispatched >= 0 ? min(undispatched, commitLog.maxOffset) : commitLog.maxOffset
+        dispatcher.start(from: dispatchFrom)
+        indexDispatcher.start(from: dispatchFrom)
         lock.createAbortFile()
         cleaner.start(interval: configuration.cleanResourceInterval) { [weak self] in _ = self?.cleanResources() }
         logger.info("store started", metadata: ["store.root": "\(configuration.storePathRootDir)",
