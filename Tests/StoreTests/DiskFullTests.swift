@@ -101,12 +101,14 @@ import Testing
         #expect(stored > 100)
         #expect(refusal?.status == .diskFull)
         #expect(refusal?.remark?.contains("No space left on device") == true, "\(refusal?.remark ?? "")")
+        #expect(!store.statistics().isWritable)
         #expect(store.statistics().commitLogMaxOffset.rawValue > 0)
         #expect(eventually(timeout: .seconds(10)) { FileStoreTests.bodies(store).count == stored })
 
         try mount.resize(toBytes: 4 << 20)
         #expect(DispatchVisibilityTests.putAcknowledged(store, message(body: "after")).status == .putOK)
         #expect(eventually(timeout: .seconds(10)) { FileStoreTests.bodies(store).last == "after" })
+        #expect(store.statistics().isWritable)
     }
 
     /// Recovery rebuilds consume queues from the commit log; on a full disk the units it cannot write are not

@@ -218,7 +218,7 @@ public final class FileMessageStore: MessageStore {
         statistics.putMessageBytes = putMessageBytes.load(ordering: .relaxed)
         statistics.getMessageCount = getMessageCount.load(ordering: .relaxed)
         statistics.diskUsedRatio = Double(diskUsedRatioPermille.load(ordering: .relaxed)) / 1000
-        statistics.isWritable = writable.load(ordering: .relaxed)
+        statistics.isWritable = writable.load(ordering: .relaxed) && !appendsRefusedForSpace.load(ordering: .relaxed)
         return statistics
     }
 }
