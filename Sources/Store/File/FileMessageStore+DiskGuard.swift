@@ -11,22 +11,9 @@ extension FileMessageStore {
         var freeBytes: Int64
     }
 
-    /// How often the put path re-measures the disk: often enough that writes stop soon after another process fills
-    /// the disk and resume soon after space returns, rarely enough that a `statvfs` per second is all it costs.
-    static let diskCheckIntervalNanoseconds: UInt64 = 1_000_000_000
-
-    /// The disk guard (RocketMQ's `diskSpaceWarningLevelRatio` check, plus a free-bytes floor): nil when a put may
-    /// go ahead, else the remark to refuse it with. Re-measures at most once per `diskCheckIntervalNanoseconds`.
-    func diskFullRefusal() -> String? {
-        let now = Self.monotonicNanoseconds()
-        let checked = diskCheckedAtNanoseconds.load(ordering: .relaxed)
-        if now &- checked >= Self.diskCheckIntervalNanoseconds,
-           diskCheckedAtNanoseconds.compareExchange(expected: checked, desired: now, ordering: .relaxed).exchanged {
-            refreshDiskGuard()
-        }
-        guard !writable.load(ordering: .relaxed) else { return nil }
-        return diskFullRemark.withLock { $0 } ?? "disk full: the broker refuses writes until space is freed"
-    }
+    /// How often the disk guard measures: often enough that writes stop soon after another process fills the disk
+    /// and resume soon after space returns, rarely enough that a `statvfs` a second is all it costs.
+    static let diskCheckInterval = Duration.seconds(1)
 
     /// Measures the disk, records the used ratio and sets `writable`, logging when writes stop or resume.
     @discardableResult
@@ -80,11 +67,5 @@ extension FileMessageStore {
         let free = configuration.diskFreeBytes.flatMap { $0(path) }
             ?? (measured ? Int64(info.f_bavail) * Int64(info.f_frsize) : Int64.max)
         return DiskUsage(usedRatio: ratio, freeBytes: free)
-    }
-
-    static func monotonicNanoseconds() -> UInt64 {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
     }
 }

@@ -27,9 +27,10 @@ public final class FileMessageStore: MessageStore {
     let getMessageCount = Atomic<Int64>(0)
     let lastDispatchedTimestamp = Atomic<Int64>(0)
     let diskUsedRatioPermille = Atomic<Int>(0)
-    /// Why the disk guard refuses writes (nil while `writable`), and when it last measured (monotonic ns).
+    /// Why the disk guard refuses writes (nil while `writable`).
     let diskFullRemark = Mutex<String?>(nil)
-    let diskCheckedAtNanoseconds = Atomic<UInt64>(0)
+    /// Measures the disk every `diskCheckInterval`, off the send path (`statvfs` can block on a network file system).
+    let diskGuard = Cleaner(label: "tern.store.disk-guard")
     /// Set while appends fail for want of space, so that is logged once when it starts and once when it ends.
     let appendsRefusedForSpace = Atomic<Bool>(false)
     /// The first record recovery could not dispatch for want of disk space, or -1: the dispatchers start there.
@@ -97,6 +98,8 @@ public final class FileMessageStore: MessageStore {
         indexDispatcher.start(from: dispatchFrom)
         lock.createAbortFile()
         cleaner.start(interval: configuration.cleanResourceInterval) { [weak self] in _ = self?.cleanResources() }
+        refreshDiskGuard()
+        diskGuard.start(interval: Self.diskCheckInterval) { [weak self] in self?.refreshDiskGuard() }
         logger.info("store started", metadata: ["store.root": "\(configuration.storePathRootDir)",
                                                 "store.maxOffset": "\(commitLog.maxOffset)"])
     }
@@ -106,6 +109,7 @@ public final class FileMessageStore: MessageStore {
     public func shutdown() {
         guard running.exchange(false, ordering: .acquiringAndReleasing) else { return }
         cleaner.stop()
+        diskGuard.stop()
         dispatcher.stop()
         indexDispatcher.stop()
         flushService.stop()
@@ -145,8 +149,9 @@ public final class FileMessageStore: MessageStore {
         guard running.load(ordering: .relaxed) else {
             return completion(PutMessageResult(status: .serviceNotAvailable, remark: "the store is not running"))
         }
-        if let refusal = diskFullRefusal() {
-            return completion(PutMessageResult(status: .diskFull, remark: refusal))
+        guard writable.load(ordering: .relaxed) else {
+            let remark = diskFullRemark.withLock { $0 } ?? "disk full: the broker refuses writes until space is freed"
+            return completion(PutMessageResult(status: .diskFull, remark: remark))
         }
         var records: [ByteBuffer] = []
         var dispatched: [Bool] = []
