@@ -146,7 +146,8 @@ struct TernSettings {
             try reader.int("diskSpaceWarningLevelRatio") ?? store.diskSpaceWarningLevelRatio
         if let bytes = try reader.int("diskMinFreeBytes") {
             guard bytes >= 0 else {
-                throw InvalidSetting(key: "diskMinFreeBytes", value: String(bytes), expected: "bytes, 0 or more (0: off)")
+                throw InvalidSetting(key: "diskMinFreeBytes", value: String(bytes),
+                                     expected: "bytes, 0 or more (0: off)")
             }
             store.diskMinFreeBytes = Int64(bytes)
         }

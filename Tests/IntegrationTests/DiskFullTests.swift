@@ -44,8 +44,18 @@ import Glibc
         var refusal: RemotingCommand?
         let deadline = ContinuousClock.now + .seconds(60)
         for index in 0..<5_000 where ContinuousClock.now < deadline {
-            let response = try await client.send(topic: Self.topic, queueId: 0, body: "\(index):" + Self.body,
+            let response: RemotingCommand
+            do {
+                response = try await client.send(topic: Self.topic, queueId: 0, body: "\(index):" + Self.body,
                                                  keys: "key-\(index)")
+            } catch {
+                // The broker died: before the fix, SIGBUS from a store into a page the full disk could not back.
+                let exited = await eventually(timeout: .seconds(5)) { !tern.process.isRunning }
+                let state = exited ? "exited with status \(tern.process.terminationStatus)" : "still running"
+                let note = "send \(index) failed after \(acknowledged.count) acknowledged (\(error)); broker "
+                Issue.record(Comment(rawValue: note + state))
+                return
+            }
             guard response.code == ResponseCode.success.rawValue else {
                 refusal = response
                 break

@@ -16,7 +16,7 @@
 /// | `diskMaxUsedSpaceRatio` | percent, clamped 10...95 | 75 |
 /// | `diskSpaceCleanForciblyRatio` | percent, clamped 30...85 | 85 |
 /// | `diskSpaceWarningLevelRatio` | percent, clamped 35...90; above it writes are refused | 90 |
-/// | `diskMinFreeBytes` | bytes; with fewer free on the commit log's file system writes are refused (Tern only) | 134,217,728 (128 MiB) |
+/// | `diskMinFreeBytes` | bytes; fewer free on the commit log's file system refuses writes (Tern only) | 128 MiB |
 /// | `messageIndexEnable` | Bool | true |
 /// | `warmMapedFileEnable` | Bool: pre-fault whole commit log segments (2 GiB written at start with 1 GiB segments) | false |
 /// | `maxHashSlotNum` | slots per IndexFile | 5,000,000 |

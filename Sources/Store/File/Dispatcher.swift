@@ -122,17 +122,22 @@ final class Dispatcher: Sendable {
             offset = position >= file.size ? file.endOffset : next
             reputFromOffset.store(offset, ordering: .releasing)
         }
-        if stalled.exchange(refused, ordering: .relaxed) != refused {
-            if refused {
-                logger.error("dispatch paused: a consume queue or index file cannot get disk space; retrying", metadata: [
-                    "store.dispatcher": "\(label)", "store.offset": "\(reputFromOffset.load(ordering: .relaxed))",
-                ])
-            } else {
-                logger.notice("dispatch resumed", metadata: ["store.dispatcher": "\(label)"])
-            }
-        }
+        if stalled.exchange(refused, ordering: .relaxed) != refused { logStall(refused) }
         if progressed { afterBatch() }
         return progressed
+    }
+
+    /// Logs a pause (once, not every retry) and the resumption.
+    private func logStall(_ stalled: Bool) {
+        let metadata: Logger.Metadata = [
+            "store.dispatcher": "\(label)", "store.offset": "\(reputFromOffset.load(ordering: .relaxed))",
+        ]
+        if stalled {
+            logger.error("dispatch paused: a consume queue or index file cannot get disk space; retrying",
+                         metadata: metadata)
+        } else {
+            logger.notice("dispatch resumed", metadata: metadata)
+        }
     }
 
     /// Blocks until everything below the confirm offset at call time is dispatched (tests and shutdown).
