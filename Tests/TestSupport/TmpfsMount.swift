@@ -4,7 +4,8 @@ import Glibc
 #endif
 
 /// A small tmpfs mounted on a fresh temp directory: a disk that fills up for real, for the disk-full tests.
-/// Mounting needs root (CAP_SYS_ADMIN); tests check `isAvailable` and are skipped without it.
+/// Mounting needs root (CAP_SYS_ADMIN) and the fillers need `fallocate` and `dd`; tests check `isAvailable` and
+/// are skipped without them.
 public final class TmpfsMount: Sendable {
     public let path: String
     private let directory: TemporaryDirectory
@@ -18,9 +19,10 @@ public final class TmpfsMount: Sendable {
         }
     }
 
-    /// Whether this process may mount a tmpfs (probed once by mounting and unmounting one).
+    /// Whether this process may mount a tmpfs (probed once by mounting and unmounting one) and has the filler tools.
     public static let isAvailable: Bool = {
-        guard let probe = try? TmpfsMount(sizeBytes: 1 << 20) else { return false }
+        guard access("/usr/bin/fallocate", X_OK) == 0, access("/bin/dd", X_OK) == 0,
+              let probe = try? TmpfsMount(sizeBytes: 1 << 20) else { return false }
         probe.unmount()
         return true
     }()
