@@ -123,10 +123,13 @@ struct SendReceipt: Sendable {
     var offsetMessageIds: [String] = []
     var queueId: Int32?
     var queueOffset: Int64?
+    /// Whether the store refused the send because its disk is full (answered 507, not 503).
+    var isDiskFull = false
 
     init(_ outcome: SendMessageProcessor.SendOutcome) {
         code = outcome.code
         remark = outcome.remark
+        isDiskFull = outcome.storeStatus == .diskFull
         if let stored = outcome.stored {
             offsetMessageIds = stored.messageIds
             queueId = outcome.queueId

@@ -42,6 +42,8 @@ extension GatewayProblem.Code {
     public static let shuttingDown = Self("shutting_down", 503, 1026, "The gateway is shutting down")
     public static let serviceUnavailable = Self("service_unavailable", 503, 1027, "The broker cannot serve this now")
     public static let upstreamTimeout = Self("upstream_timeout", 504, 1028, "The broker did not answer in time")
+    public static let insufficientStorage = Self("insufficient_storage", 507, 1030,
+                                                 "The broker's disk is full; retry when space is freed")
 
     /// Every code, for documentation and tests.
     public static let all: [Self] = [
@@ -49,7 +51,7 @@ extension GatewayProblem.Code {
         .badReceiptHandle, .messageIllegal, .subscriptionInvalid, .noPermission, .routeNotFound, .topicNotFound,
         .consumerGroupNotFound, .messageNotFound, .offsetNotFound, .queueNotFound, .methodNotAllowed, .receiptHandleExpired,
         .illegalOperation, .bodyTooLarge, .batchTooLarge, .brokerError, .notImplemented, .busy, .notReady,
-        .tooManyConnections, .shuttingDown, .serviceUnavailable, .upstreamTimeout,
+        .tooManyConnections, .shuttingDown, .serviceUnavailable, .upstreamTimeout, .insufficientStorage,
     ]
 }
 

@@ -9,7 +9,8 @@ info:
   description: |
     REST access to a Tern broker for languages without a RocketMQ SDK. Each call is mapped onto the same remoting
     request processors the native protocol uses. JSON in and out; errors are `application/problem+json` with a
-    stable `code`. 4xx means the request is wrong; 503 means busy, starting or stopping (see `Retry-After`).
+    stable `code`. 4xx means the request is wrong; 503 means busy, starting or stopping (see `Retry-After`);
+    507 means the broker's disk is full (sends only).
     Limits (body size, batch size, wait, connections) are configured at start and answered with a clear problem.
 servers:
   - url: http://127.0.0.1:8080
@@ -120,6 +121,7 @@ paths:
         "501": { $ref: "#/components/responses/NotImplemented" }
         "503": { $ref: "#/components/responses/ServiceUnavailable" }
         "504": { $ref: "#/components/responses/GatewayTimeout" }
+        "507": { $ref: "#/components/responses/InsufficientStorage" }
     get:
       tags: [messages]
       operationId: queryMessagesByKey
@@ -737,6 +739,15 @@ components:
       content:
         application/problem+json:
           schema: { $ref: "#/components/schemas/Problem" }
+    InsufficientStorage:
+      description: |
+        The broker's disk is full and the message was not stored (`insufficient_storage`; remoting clients get
+        SERVICE_NOT_AVAILABLE, code 14). The detail says why: free bytes below `diskMinFreeBytes`, used space at or
+        above `diskSpaceWarningLevelRatio`, or a file's blocks could not be reserved. Reads keep working; retry
+        once space is freed.
+      content:
+        application/problem+json:
+          schema: { $ref: "#/components/schemas/Problem" }
   schemas:
     TopicName:
       description: RocketMQ's TopicValidator; up to 127 characters, 255 for retry and dead-letter topics.
@@ -798,6 +809,7 @@ components:
         - shutting_down
         - service_unavailable
         - upstream_timeout
+        - insufficient_storage
     Health:
       type: object
       properties:

@@ -34,7 +34,7 @@ struct TernSettings {
         "messageDelayLevel", "timerWheelEnable", "timerMaxDelaySec", "enablePropertyFilter", "transactionTimeOut",
         "transactionCheckMax", "transactionCheckInterval", "rejectTransactionMessage", "rebalanceLockMaxLiveTime",
         "writeBufferLowWaterMark", "writeBufferHighWaterMark", "remotingMaxPendingWriteBytes",
-        "remotingInboundBudgetBytes",
+        "remotingInboundBudgetBytes", "diskMinFreeBytes", "cleanResourceInterval",
     ]
 
     /// A setting that could not be used, named so the operator can fix it.
@@ -179,6 +179,20 @@ struct TernSettings {
             try reader.int("diskSpaceCleanForciblyRatio") ?? store.diskSpaceCleanForciblyRatio
         store.diskSpaceWarningLevelRatio =
             try reader.int("diskSpaceWarningLevelRatio") ?? store.diskSpaceWarningLevelRatio
+        if let bytes = try reader.int("diskMinFreeBytes") {
+            guard bytes >= 0 else {
+                throw InvalidSetting(key: "diskMinFreeBytes", value: String(bytes),
+                                     expected: "bytes, 0 or more (0: off)")
+            }
+            store.diskMinFreeBytes = Int64(bytes)
+        }
+        if let milliseconds = try reader.int("cleanResourceInterval") {
+            guard milliseconds >= 100 else {
+                throw InvalidSetting(key: "cleanResourceInterval", value: String(milliseconds),
+                                     expected: "milliseconds, at least 100")
+            }
+            store.cleanResourceInterval = .milliseconds(milliseconds)
+        }
         store.mappedFileSizeCommitLog = try reader.int("mappedFileSizeCommitLog") ?? store.mappedFileSizeCommitLog
         store.mappedFileSizeConsumeQueue =
             try reader.int("mappedFileSizeConsumeQueue") ?? store.mappedFileSizeConsumeQueue

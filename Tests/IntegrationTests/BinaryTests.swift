@@ -65,3 +65,9 @@ func startupFailure(environment: [String: String]) throws -> (status: Int32, std
     #expect(status != 0)
     #expect(output.contains("httpThreads"), "\(output)")
 }
+
+@Test func negativeMinimumFreeBytesIsRefusedAtStart() throws {
+    let (status, output) = try startupFailure(environment: ["TERN_DISK_MIN_FREE_BYTES": "-1"])
+    #expect(status != 0)
+    #expect(output.contains("diskMinFreeBytes"), "\(output)")
+}

@@ -264,7 +264,8 @@ import Glibc
         let store = try Self.open(configuration)
         store.cleanResources()
         let result = put(store, message())
-        #expect(result.status == .serviceNotAvailable)
+        #expect(result.status == .diskFull)
+        #expect(result.remark?.contains("diskSpaceWarningLevelRatio") == true)
         #expect(store.statistics().isWritable == false)
         store.shutdown()
     }

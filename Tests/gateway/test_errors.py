@@ -27,6 +27,7 @@ UNREACHABLE = {
     "shutting_down": "GatewayTests (HTTPServerTests) while stopping",
     "service_unavailable": "GatewayTests (MessageRoutesTests) with a SERVICE_NOT_AVAILABLE processor",
     "upstream_timeout": "GatewayTests (HTTPServerTests) with a processor that never answers",
+    "insufficient_storage": "IntegrationTests (DiskFullTests) on a full tmpfs, and GatewayTests (MessageRoutesTests)",
 }
 
 STATUS = {}

@@ -6,7 +6,7 @@ extension PutMessageStatus {
         switch self {
         case .putOK: .success
         case .flushDiskTimeout: .flushDiskTimeout
-        case .serviceNotAvailable: .serviceNotAvailable
+        case .serviceNotAvailable, .diskFull: .serviceNotAvailable
         case .createMappedFileFailed, .unknownError: .systemError
         case .messageIllegal, .propertiesSizeExceeded: .messageIllegal
         case .osPageCacheBusy: .systemBusy
@@ -26,6 +26,7 @@ extension PutMessageStatus {
         case .serviceNotAvailable:
             "service not available now. It may be caused by one of the following reasons: "
                 + "the broker's disk is full, messages are put to the slave, permission denied, etc."
+        case .diskFull: storeRemark ?? "disk full: the broker refuses writes until space is freed"
         case .createMappedFileFailed: "create mapped file failed, server is busy or broken."
         case .messageIllegal, .propertiesSizeExceeded:
             storeRemark ?? "the message is illegal, maybe msg body or properties length not matched."

@@ -90,6 +90,9 @@ public final class SendMessageProcessor: RequestProcessor {
         public var remark: String?
         /// The store's answer when the message was stored (the flush or replica may lag), else nil.
         public var stored: PutMessageResult?
+        /// The store's status when the store answered (stored or refused), nil when the broker refused first.
+        /// Lets the gateway tell a full disk (HTTP 507) from other SERVICE_NOT_AVAILABLE refusals.
+        public var storeStatus: PutMessageStatus?
         public var queueId: Int32
         public var transactionId: String?
 
@@ -101,6 +104,7 @@ public final class SendMessageProcessor: RequestProcessor {
 
         init(_ result: PutMessageResult, queueId: Int32, transactionId: String?) {
             code = result.status.responseCode
+            storeStatus = result.status
             self.queueId = queueId
             self.transactionId = transactionId
             if result.status.isStored {

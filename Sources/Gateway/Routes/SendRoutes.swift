@@ -133,6 +133,11 @@ enum SendRoutes {
         let messages = prepared.messages
         let isBatch = prepared.isBatch
         guard storedOutcomes.contains(receipt.code) else {
+            if receipt.isDiskFull {
+                let remark = receipt.remark ?? "disk full"
+                throw GatewayProblem(.insufficientStorage, "the broker's disk is full, the message was not stored: "
+                                     + remark, responseCode: receipt.code)
+            }
             throw GatewayProblem.from(receipt.code, remark: receipt.remark, request: code)
         }
         call.backend.metrics.recordMessages(sent: messages.count)

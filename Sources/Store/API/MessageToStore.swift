@@ -61,8 +61,12 @@ public enum PutMessageStatus: Sendable, Equatable {
     case putOK
     /// Stored, but not flushed within `syncFlushTimeout`.
     case flushDiskTimeout
-    /// The store is shut down or not writable (disk full past the warning ratio).
+    /// The store is shut down.
     case serviceNotAvailable
+    /// The store's file system is full: its used ratio is past `diskSpaceWarningLevelRatio`, its free bytes are below
+    /// `diskMinFreeBytes`, or the blocks of a file could not be reserved. Nothing was written; the remark says which.
+    /// Answered as SERVICE_NOT_AVAILABLE (as RocketMQ does for a full disk) and HTTP 507.
+    case diskFull
     case createMappedFileFailed
     /// Body too large, topic too long, or otherwise malformed.
     case messageIllegal

@@ -16,6 +16,7 @@
 /// | `diskMaxUsedSpaceRatio` | percent, clamped 10...95 | 75 |
 /// | `diskSpaceCleanForciblyRatio` | percent, clamped 30...85 | 85 |
 /// | `diskSpaceWarningLevelRatio` | percent, clamped 35...90; above it writes are refused | 90 |
+/// | `diskMinFreeBytes` | bytes; fewer free on the commit log's file system refuses writes (Tern only) | 128 MiB |
 /// | `messageIndexEnable` | Bool | true |
 /// | `warmMapedFileEnable` | Bool: pre-fault whole commit log segments (2 GiB written at start with 1 GiB segments) | false |
 /// | `maxHashSlotNum` | slots per IndexFile | 5,000,000 |
@@ -24,6 +25,7 @@
 /// | `cleanResourceInterval` | Duration | 10 s |
 /// | `clock` | `@Sendable () -> Int64`, wall-clock ms (tests inject a fake) | system clock |
 /// | `diskUsedRatio` | `@Sendable (String) -> Double?`, test hook; nil = statvfs | nil |
+/// | `diskFreeBytes` | `@Sendable (String) -> Int64?`, test hook; nil = statvfs | nil |
 public struct StoreConfiguration: Sendable {
     /// How the commit log is forced to disk (`FlushDiskType`).
     public enum FlushDiskType: String, Sendable {
@@ -47,6 +49,10 @@ public struct StoreConfiguration: Sendable {
     public var diskMaxUsedSpaceRatio: Int
     public var diskSpaceCleanForciblyRatio: Int
     public var diskSpaceWarningLevelRatio: Int
+    /// Writes are refused while the file system holding the commit log has fewer free bytes than this (0 turns the
+    /// check off). A ratio alone does not protect a small disk (10 % of 2 GiB is less than one default segment) nor
+    /// a large one (10 % of 10 TiB is plenty); this floor leaves room for config files and the next segment.
+    public var diskMinFreeBytes: Int64
     public var messageIndexEnable: Bool
     /// RocketMQ's `warmMapedFileEnable` (sic): populate every page of the active and next segment before use. Off by
     /// default, as in RocketMQ: it makes start-up take seconds and writes whole segments to disk.
@@ -59,6 +65,8 @@ public struct StoreConfiguration: Sendable {
     public var clock: @Sendable () -> Int64
     /// Test hook returning the used fraction (0...1) of the file system holding a path; nil uses `statvfs`.
     public var diskUsedRatio: (@Sendable (String) -> Double?)?
+    /// Test hook returning the free bytes of the file system holding a path; nil uses `statvfs`.
+    public var diskFreeBytes: (@Sendable (String) -> Int64?)?
 
     public init(storePathRootDir: String = "./store") {
         self.storePathRootDir = storePathRootDir
@@ -75,6 +83,7 @@ public struct StoreConfiguration: Sendable {
         diskMaxUsedSpaceRatio = 75
         diskSpaceCleanForciblyRatio = 85
         diskSpaceWarningLevelRatio = 90
+        diskMinFreeBytes = 128 * 1024 * 1024
         messageIndexEnable = true
         warmMappedFileEnable = false
         maxHashSlotNum = 5_000_000
@@ -83,6 +92,7 @@ public struct StoreConfiguration: Sendable {
         cleanResourceInterval = .seconds(10)
         clock = StoreConfiguration.systemClock
         diskUsedRatio = nil
+        diskFreeBytes = nil
     }
 
     /// The real wall clock in milliseconds.

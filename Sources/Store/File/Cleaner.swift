@@ -1,9 +1,14 @@
 import Dispatch
 import Synchronization
 
-/// Runs retention every `cleanResourceInterval` on its own queue (`CleanCommitLogService` schedule).
+/// Runs periodic work on its own queue: retention every `cleanResourceInterval` (`CleanCommitLogService` schedule),
+/// and the disk guard's measurement every second.
 final class Cleaner: Sendable {
-    private let queue = DispatchQueue(label: "tern.store.clean")
+    private let queue: DispatchQueue
+
+    init(label: String = "tern.store.clean") {
+        queue = DispatchQueue(label: label)
+    }
     private let running = Atomic<Bool>(false)
 
     func start(interval: Duration, _ work: @escaping @Sendable () -> Void) {

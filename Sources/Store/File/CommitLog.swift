@@ -37,6 +37,7 @@ final class CommitLog: Sendable {
 
     enum AppendFailure: Error {
         case tooLarge
+        /// A segment could not be created or its blocks reserved (`noSpace` on a full disk); nothing was written.
         case createFileFailed(StoreError)
     }
 
@@ -116,13 +117,16 @@ final class CommitLog: Sendable {
         }
     }
 
-    /// The segment to append `length` bytes to, writing the end-of-file blank record and rolling when needed.
+    /// The segment to append `length` bytes to, writing the end-of-file blank record and rolling when needed, with
+    /// the blocks the append will write reserved (a segment loaded at start-up may have none reserved yet).
     /// Called under `appendLock`.
     private func writableFile(for length: Int, state: inout AppendState) throws(StoreError) -> MappedFile {
         if let active = state.active, length + CommitLogFormat.endOfFileMinBlankLength <= active.remaining {
+            try active.reserve(through: active.wrotePosition.load(ordering: .relaxed) + length, ahead: active.size)
             return active
         }
         let file = try rollIfNeeded(for: length, state: &state)
+        try file.reserve(through: file.wrotePosition.load(ordering: .relaxed) + length, ahead: file.size)
         if state.active !== file { state.warmedTo = 0 }
         state.active = file
         return file
@@ -149,6 +153,7 @@ final class CommitLog: Sendable {
             let remaining = last.size - position
             if length + CommitLogFormat.endOfFileMinBlankLength <= remaining { return last }
             if remaining >= CommitLogFormat.endOfFileMinBlankLength {
+                try last.reserve(through: position + CommitLogFormat.endOfFileMinBlankLength, ahead: last.size)
                 let blank = last.base + position
                 blank.storeBytes(of: Int32(remaining).bigEndian, as: Int32.self)
                 blank.storeBytes(of: CommitLogFormat.blankMagic.bigEndian, toByteOffset: 4, as: Int32.self)
@@ -172,7 +177,8 @@ final class CommitLog: Sendable {
         let start = file.endOffset
         let size = fileSize
         allocationQueue.async { [self] in
-            let prepared = try? MappedFile.open(directory: directory, startOffset: start, size: size)
+            // On a full disk this fails and the roll retries creating the segment itself (and refuses the append).
+            let prepared = try? MappedFile.open(directory: directory, startOffset: start, size: size, reserving: size)
             // Without warmMapedFileEnable the next segment stays cold until appends reach it (then `warmAhead` runs):
             // populating it here would add 8 MiB to an idle broker's resident set.
             if warmsSegments { prepared?.warm() }
@@ -191,6 +197,8 @@ final class CommitLog: Sendable {
         let active = try appendLock.withLock { state throws(StoreError) -> MappedFile in
             if let last = files.last, !last.isFull {
                 preallocate(after: last, state: &state)
+                // Best effort: a full disk must not stop the start-up; appends reserve (or refuse) themselves.
+                try? last.reserve(through: last.size, ahead: last.size)
                 return last
             }
             return try writableFile(for: 0, state: &state)

@@ -37,7 +37,8 @@ final class ConsumeQueue: Sendable {
 
     /// Writes the unit for `queueOffset` (`putMessagePositionInfo`). Idempotent: a unit already present, or a
     /// record at or below `maxPhysicalOffset`, is skipped. A queue whose first unit is not at 0 gets blank units.
-    /// - Returns: false when a segment could not be created.
+    /// - Returns: false when a segment could not be created or its blocks reserved (a full disk); the dispatcher
+    ///   then retries the same record later.
     @discardableResult
     func put(_ unit: ConsumeQueueUnit, queueOffset: Int64) -> Bool {
         writeLock.withLock { _ in
@@ -68,6 +69,10 @@ final class ConsumeQueue: Sendable {
             file = next
         }
         let position = Int(byteOffset - file.startOffset)
+        // A segment loaded at start-up has nothing counted as reserved: reserve before storing through the mapping.
+        guard (try? file.reserve(through: position + ConsumeQueueFormat.unitSize, ahead: file.size)) != nil else {
+            return false
+        }
         ConsumeQueueFormat.write(unit, to: file.base + position)
         file.wrotePosition.store(position + ConsumeQueueFormat.unitSize, ordering: .releasing)
         return true

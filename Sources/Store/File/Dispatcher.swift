@@ -1,4 +1,5 @@
 import Dispatch
+import Logging
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -19,23 +20,33 @@ final class Dispatcher: Sendable {
 
     let commitLog: CommitLog
     let confirmOffset: @Sendable () -> Int64
-    let handle: @Sendable (UnsafeRawBufferPointer, Int64) -> Void
+    let handle: @Sendable (UnsafeRawBufferPointer, Int64) -> Bool
     let afterBatch: @Sendable () -> Void
     let reputFromOffset = Atomic<Int64>(0)
     let idleWait: IdleWait
+    let label: String
+    let logger: Logger
     private let wakeUp = DispatchSemaphore(value: 0)
     private let running = Atomic<Bool>(false)
     private let stopped = DispatchSemaphore(value: 0)
     private let thread: DispatchQueue
+    /// Whether the last pass stopped at a record `handle` refused.
+    let stalled = Atomic<Bool>(false)
+    /// The pause before retrying a refused record: long enough not to spin on a full disk.
+    static let stallRetryMicroseconds: UInt32 = 100_000
 
     /// - Parameters:
-    ///   - handle: called with a record's bytes and its physical offset, on the dispatcher thread.
+    ///   - handle: called with a record's bytes and its physical offset, on the dispatcher thread; false means the
+    ///     record could not be dispatched yet (no space for a consume queue or index file): the dispatcher stops
+    ///     at it and tries it again after `stallRetryMicroseconds`. The record is safe in the commit log meanwhile.
     ///   - afterBatch: called after each pass that dispatched something (arrival notifications).
     init(commitLog: CommitLog, confirmOffset: @escaping @Sendable () -> Int64,
-         handle: @escaping @Sendable (UnsafeRawBufferPointer, Int64) -> Void,
+         handle: @escaping @Sendable (UnsafeRawBufferPointer, Int64) -> Bool,
          afterBatch: @escaping @Sendable () -> Void, idleWait: IdleWait = .poll,
-         label: String = "tern.store.dispatch") {
+         label: String = "tern.store.dispatch", logger: Logger) {
         self.commitLog = commitLog
+        self.label = label
+        self.logger = logger
         thread = DispatchQueue(label: label)
         self.idleWait = idleWait
         self.confirmOffset = confirmOffset
@@ -48,7 +59,10 @@ final class Dispatcher: Sendable {
         running.store(true, ordering: .releasing)
         thread.async { [self] in
             while running.load(ordering: .acquiring) {
-                if !dispatchAvailable() {
+                let progressed = dispatchAvailable()
+                if stalled.load(ordering: .relaxed) {
+                    usleep(Self.stallRetryMicroseconds)
+                } else if !progressed {
                     switch idleWait {
                     case .poll: usleep(1000)
                     case .signal: _ = wakeUp.wait(timeout: .now() + .milliseconds(100))
@@ -79,7 +93,8 @@ final class Dispatcher: Sendable {
         let minimum = commitLog.minOffset
         if offset < minimum { offset = minimum }
         var progressed = false
-        while offset < end, let file = commitLog.files.file(containing: offset) {
+        var refused = false
+        scan: while offset < end, let file = commitLog.files.file(containing: offset) {
             let wrote = min(file.wrotePosition.load(ordering: .acquiring), Int(min(end, file.endOffset) - file.startOffset))
             var position = Int(offset - file.startOffset)
             while position + 8 <= wrote {
@@ -93,7 +108,12 @@ final class Dispatcher: Sendable {
                     position = file.size
                     break
                 }
-                handle(file.bytes(at: position, count: size), file.startOffset + Int64(position))
+                guard handle(file.bytes(at: position, count: size), file.startOffset + Int64(position)) else {
+                    refused = true
+                    let next = file.startOffset + Int64(position)
+                    if next != offset { reputFromOffset.store(next, ordering: .releasing) }
+                    break scan
+                }
                 position += size
                 progressed = true
             }
@@ -102,8 +122,22 @@ final class Dispatcher: Sendable {
             offset = position >= file.size ? file.endOffset : next
             reputFromOffset.store(offset, ordering: .releasing)
         }
+        if stalled.exchange(refused, ordering: .relaxed) != refused { logStall(refused) }
         if progressed { afterBatch() }
         return progressed
+    }
+
+    /// Logs a pause (once, not every retry) and the resumption.
+    private func logStall(_ stalled: Bool) {
+        let metadata: Logger.Metadata = [
+            "store.dispatcher": "\(label)", "store.offset": "\(reputFromOffset.load(ordering: .relaxed))",
+        ]
+        if stalled {
+            logger.error("dispatch paused: a consume queue or index file cannot get disk space; retrying",
+                         metadata: metadata)
+        } else {
+            logger.notice("dispatch resumed", metadata: metadata)
+        }
     }
 
     /// Blocks until everything below the confirm offset at call time is dispatched (tests and shutdown).

@@ -17,19 +17,23 @@ extension FileMessageStore {
 
     /// Builds the consume queue unit and index entries of one record (`CommitLogDispatcherBuildConsumeQueue`,
     /// `CommitLogDispatcherBuildIndex`). Idempotent, so recovery may replay records.
-    func dispatch(record bytes: UnsafeRawBufferPointer, physicalOffset: Int64) {
-        guard let decoded = decode(record: bytes, physicalOffset: physicalOffset) else { return }
-        buildConsumeQueue(decoded, physicalOffset: physicalOffset)
-        buildIndex(decoded, physicalOffset: physicalOffset)
+    /// - Returns: false when a consume queue or index file could not get disk space: the dispatchers must go over
+    ///   this record again once they start.
+    func dispatch(record bytes: UnsafeRawBufferPointer, physicalOffset: Int64) -> Bool {
+        guard let decoded = decode(record: bytes, physicalOffset: physicalOffset) else { return true }
+        let queued = buildConsumeQueue(decoded, physicalOffset: physicalOffset)
+        let indexed = buildIndex(decoded, physicalOffset: physicalOffset)
+        return queued && indexed
     }
 
     /// The consume queue dispatcher's half of `dispatch`: the unit and the arrival notification.
     /// It decodes no property but TAGS (the unit's tag hash): nothing else of a record goes into its unit or arrival.
-    func dispatchToConsumeQueue(record bytes: UnsafeRawBufferPointer, physicalOffset: Int64) {
+    /// - Returns: false when the unit could not be written for want of disk space (the dispatcher retries it).
+    func dispatchToConsumeQueue(record bytes: UnsafeRawBufferPointer, physicalOffset: Int64) -> Bool {
         guard let decoded = decode(record: bytes, physicalOffset: physicalOffset, keeping: Self.isTagsProperty) else {
-            return
+            return true
         }
-        buildConsumeQueue(decoded, physicalOffset: physicalOffset)
+        return buildConsumeQueue(decoded, physicalOffset: physicalOffset)
     }
 
     private static func isTagsProperty(_ name: UnsafeRawBufferPointer) -> Bool {
@@ -37,13 +41,14 @@ extension FileMessageStore {
     }
 
     /// The index dispatcher's half of `dispatch`. Runs behind the consume queue dispatcher, on its own thread:
-    /// creating and first touching index pages (a sparse 420 MB file by default) can take milliseconds, and
+    /// creating and first touching index pages (a 420 MB file by default) can take milliseconds, and
     /// records must not wait for that to become readable.
-    func dispatchToIndex(record bytes: UnsafeRawBufferPointer, physicalOffset: Int64) {
+    /// - Returns: false when the index could not get disk space (the dispatcher retries the record).
+    func dispatchToIndex(record bytes: UnsafeRawBufferPointer, physicalOffset: Int64) -> Bool {
         guard configuration.messageIndexEnable,
               let decoded = MessageRecord.decode(bytes: bytes, keepingProperties: Self.isIndexedProperty)
-        else { return }
-        buildIndex(decoded, physicalOffset: physicalOffset)
+        else { return true }
+        return buildIndex(decoded, physicalOffset: physicalOffset)
     }
 
     /// The properties `IndexKeys` reads (`UNIQ_KEY`, `KEYS`); the index dispatcher decodes no others.
@@ -63,14 +68,15 @@ extension FileMessageStore {
         return decoded
     }
 
-    private func buildConsumeQueue(_ decoded: DecodedMessage, physicalOffset: Int64) {
+    /// - Returns: false when the unit could not be written (no disk space for the queue's segment); nothing else
+    ///   happened then, so the call can be repeated.
+    @discardableResult
+    private func buildConsumeQueue(_ decoded: DecodedMessage, physicalOffset: Int64) -> Bool {
         if SysFlag.isDispatchedToConsumeQueue(decoded.sysFlag) {
             let tagsCode = decoded.tagsCode
             let queue = consumeQueue(topic: decoded.topic, queueId: decoded.queueId, create: true)!
             let unit = ConsumeQueueUnit(physicalOffset: physicalOffset, size: decoded.totalSize, tagsCode: tagsCode)
-            if !queue.put(unit, queueOffset: decoded.queueOffset.rawValue) {
-                logger.error("consume queue write failed", metadata: ["store.topic": "\(decoded.topic)"])
-            }
+            guard queue.put(unit, queueOffset: decoded.queueOffset.rawValue) else { return false }
             if running.load(ordering: .relaxed), !listeners.withLock({ $0.isEmpty }) {
                 let arrival = MessageArrival(topic: decoded.topic, queueId: decoded.queueId,
                                              queueOffset: decoded.queueOffset, tagsCode: tagsCode,
@@ -79,17 +85,25 @@ extension FileMessageStore {
             }
         }
         lastDispatchedTimestamp.store(decoded.storeTimestamp, ordering: .relaxed)
+        return true
     }
 
-    private func buildIndex(_ decoded: DecodedMessage, physicalOffset: Int64) {
+    /// - Returns: false when an index file could not get disk space; the keys of the record are not indexed yet.
+    @discardableResult
+    private func buildIndex(_ decoded: DecodedMessage, physicalOffset: Int64) -> Bool {
         let transactionType = decoded.sysFlag & SysFlag.transactionMask
         if configuration.messageIndexEnable && transactionType != SysFlag.transactionRollback {
             let keys = IndexKeys.keys(topic: decoded.topic, properties: decoded.properties)
-            if let filled = index.put(keys: keys, physicalOffset: physicalOffset,
-                                      storeTimestamp: decoded.storeTimestamp) {
-                checkpoint.indexMessageTimestamp.store(filled, ordering: .relaxed)
+            do {
+                if let filled = try index.put(keys: keys, physicalOffset: physicalOffset,
+                                              storeTimestamp: decoded.storeTimestamp) {
+                    checkpoint.indexMessageTimestamp.store(filled, ordering: .relaxed)
+                }
+            } catch {
+                return false
             }
         }
+        return true
     }
 
     /// Runs arrival listeners for what the last dispatch pass produced (dispatcher thread).

@@ -97,8 +97,12 @@ extension FileMessageStore {
                     }
                     return file.startOffset + Int64(position)
                 }
-                dispatch(record: file.bytes(at: position, count: Int(record.totalSize)),
-                         physicalOffset: record.physicalOffset.rawValue)
+                if !dispatch(record: file.bytes(at: position, count: Int(record.totalSize)),
+                             physicalOffset: record.physicalOffset.rawValue) {
+                    // A full disk: the dispatchers start here instead of at the end (re-dispatch is idempotent).
+                    _ = undispatchedOffset.compareExchange(expected: -1, desired: record.physicalOffset.rawValue,
+                                                           ordering: .relaxed)
+                }
                 position += Int(record.totalSize)
                 processOffset = file.startOffset + Int64(position)
             }
@@ -150,7 +154,7 @@ extension FileMessageStore {
         let replay = Dispatcher(
             commitLog: commitLog, confirmOffset: { processOffset },
             handle: { [self] bytes, offset in dispatchToIndex(record: bytes, physicalOffset: offset) },
-            afterBatch: {}, label: "tern.store.recovery.index")
+            afterBatch: {}, label: "tern.store.recovery.index", logger: logger)
         replay.reputFromOffset.store(from, ordering: .relaxed)
         replay.dispatchAvailable()
     }

@@ -12,15 +12,10 @@ extension FileMessageStore {
     @discardableResult
     public func cleanResources() -> Int {
         let now = configuration.clock()
-        let ratio = diskUsedRatio()
-        diskUsedRatioPermille.store(Int(ratio * 1000), ordering: .relaxed)
+        let ratio = refreshDiskGuard().usedRatio
         let warning = Double(min(90, max(35, configuration.diskSpaceWarningLevelRatio))) / 100
         let forcibly = Double(min(85, max(30, configuration.diskSpaceCleanForciblyRatio))) / 100
         let maxUsed = Double(min(95, max(10, configuration.diskMaxUsedSpaceRatio))) / 100
-        let wasWritable = writable.exchange(ratio < warning, ordering: .relaxed)
-        if wasWritable && ratio >= warning {
-            logger.error("disk full, refusing writes", metadata: ["store.diskUsedRatio": "\(ratio)"])
-        }
         let cleanImmediately = ratio >= forcibly || ratio >= warning
         guard isTimeToDelete(now) || ratio >= maxUsed || cleanImmediately else { return 0 }
         let reserved = Int64(configuration.fileReservedTime) * 3_600_000
@@ -47,13 +42,5 @@ extension FileMessageStore {
         var parts = tm()
         localtime_r(&seconds, &parts)
         return configuration.deleteWhen.split(separator: ";").contains { Int32($0) == parts.tm_hour }
-    }
-
-    /// Used fraction of the file system holding the commit log.
-    func diskUsedRatio() -> Double {
-        if let hook = configuration.diskUsedRatio, let value = hook(configuration.commitLogPath) { return value }
-        var info = statvfs()
-        guard statvfs(configuration.commitLogPath, &info) == 0, info.f_blocks > 0 else { return 0 }
-        return 1 - Double(info.f_bavail) / Double(info.f_blocks)
     }
 }

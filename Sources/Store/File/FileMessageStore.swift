@@ -27,6 +27,14 @@ public final class FileMessageStore: MessageStore {
     let getMessageCount = Atomic<Int64>(0)
     let lastDispatchedTimestamp = Atomic<Int64>(0)
     let diskUsedRatioPermille = Atomic<Int>(0)
+    /// Why the disk guard refuses writes (nil while `writable`).
+    let diskFullRemark = Mutex<String?>(nil)
+    /// Measures the disk every `diskCheckInterval`, off the send path (`statvfs` can block on a network file system).
+    let diskGuard = Cleaner(label: "tern.store.disk-guard")
+    /// Set while appends fail for want of space, so that is logged once when it starts and once when it ends.
+    let appendsRefusedForSpace = Atomic<Bool>(false)
+    /// The first record recovery could not dispatch for want of disk space, or -1: the dispatchers start there.
+    let undispatchedOffset = Atomic<Int64>(-1)
     let cleaner = Cleaner()
     // Set once in `open`, before any other thread sees the store.
     nonisolated(unsafe) var flushService: FlushService!
@@ -61,17 +69,19 @@ public final class FileMessageStore: MessageStore {
             commitLog: store.commitLog,
             confirmOffset: { [weak store] in store?.confirmOffset ?? 0 },
             handle: { [weak store] bytes, offset in
-                store?.dispatchToConsumeQueue(record: bytes, physicalOffset: offset)
+                store?.dispatchToConsumeQueue(record: bytes, physicalOffset: offset) ?? true
             },
             afterBatch: { [weak store] in
                 store?.indexDispatcher.wake()
                 store?.notifyArrivals()
-            })
+            }, logger: logger)
         store.indexDispatcher = Dispatcher(
             commitLog: store.commitLog,
             confirmOffset: { [weak store] in store?.dispatcher.reputFromOffset.load(ordering: .acquiring) ?? 0 },
-            handle: { [weak store] bytes, offset in store?.dispatchToIndex(record: bytes, physicalOffset: offset) },
-            afterBatch: {}, idleWait: .signal, label: "tern.store.dispatch.index")
+            handle: { [weak store] bytes, offset in
+                store?.dispatchToIndex(record: bytes, physicalOffset: offset) ?? true
+            },
+            afterBatch: {}, idleWait: .signal, label: "tern.store.dispatch.index", logger: logger)
         try store.recover()
         return store
     }
@@ -85,10 +95,14 @@ public final class FileMessageStore: MessageStore {
             logger.error("cannot prepare the active commit log segment", metadata: ["store.error": "\(error)"])
         }
         flushService.start()
-        dispatcher.start(from: commitLog.maxOffset)
-        indexDispatcher.start(from: commitLog.maxOffset)
+        let undispatched = undispatchedOffset.load(ordering: .relaxed)
+        let dispatchFrom = undispatched >= 0 ? min(undispatched, commitLog.maxOffset) : commitLog.maxOffset
+        dispatcher.start(from: dispatchFrom)
+        indexDispatcher.start(from: dispatchFrom)
         lock.createAbortFile()
         cleaner.start(interval: configuration.cleanResourceInterval) { [weak self] in _ = self?.cleanResources() }
+        refreshDiskGuard()
+        diskGuard.start(interval: Self.diskCheckInterval) { [weak self] in self?.refreshDiskGuard() }
         logger.info("store started", metadata: ["store.root": "\(configuration.storePathRootDir)",
                                                 "store.maxOffset": "\(commitLog.maxOffset)"])
     }
@@ -98,6 +112,7 @@ public final class FileMessageStore: MessageStore {
     public func shutdown() {
         guard running.exchange(false, ordering: .acquiringAndReleasing) else { return }
         cleaner.stop()
+        diskGuard.stop()
         dispatcher.stop()
         indexDispatcher.stop()
         flushService.stop()
@@ -138,8 +153,8 @@ public final class FileMessageStore: MessageStore {
             return completion(PutMessageResult(status: .serviceNotAvailable, remark: "the store is not running"))
         }
         guard writable.load(ordering: .relaxed) else {
-            return completion(PutMessageResult(status: .serviceNotAvailable,
-                                               remark: "disk full: used space above diskSpaceWarningLevelRatio"))
+            let remark = diskFullRemark.withLock { $0 } ?? "disk full: the broker refuses writes until space is freed"
+            return completion(PutMessageResult(status: .diskFull, remark: remark))
         }
         var records: [ByteBuffer] = []
         var dispatched: [Bool] = []
@@ -164,9 +179,17 @@ public final class FileMessageStore: MessageStore {
         case .success(let value): appended = value
         case .failure(.tooLarge):
             return completion(PutMessageResult(status: .messageIllegal, remark: "record larger than a segment"))
+        case .failure(.createFileFailed(let error)) where error.code == .noSpace:
+            if !appendsRefusedForSpace.exchange(true, ordering: .relaxed) {
+                logger.error("disk full, refusing appends", metadata: ["store.error": "\(error)"])
+            }
+            return completion(PutMessageResult(status: .diskFull, remark: diskFullRemark(error)))
         case .failure(.createFileFailed(let error)):
             logger.error("cannot create commit log segment", metadata: ["store.error": "\(error)"])
             return completion(PutMessageResult(status: .createMappedFileFailed, remark: error.message))
+        }
+        if appendsRefusedForSpace.load(ordering: .relaxed), appendsRefusedForSpace.exchange(false, ordering: .relaxed) {
+            logger.notice("disk space available again, appends resumed")
         }
         putMessageCount.add(Int64(batch.count), ordering: .relaxed)
         putMessageBytes.add(Int64(appended.wroteBytes), ordering: .relaxed)
@@ -203,7 +226,7 @@ public final class FileMessageStore: MessageStore {
         statistics.putMessageBytes = putMessageBytes.load(ordering: .relaxed)
         statistics.getMessageCount = getMessageCount.load(ordering: .relaxed)
         statistics.diskUsedRatio = Double(diskUsedRatioPermille.load(ordering: .relaxed)) / 1000
-        statistics.isWritable = writable.load(ordering: .relaxed)
+        statistics.isWritable = writable.load(ordering: .relaxed) && !appendsRefusedForSpace.load(ordering: .relaxed)
         return statistics
     }
 }

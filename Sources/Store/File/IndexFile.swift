@@ -51,7 +51,15 @@ final class IndexFile: @unchecked Sendable {
         return hash == Int32.min ? 0 : abs(hash)
     }
 
-    /// Adds an entry; false when the file is full.
+    /// Reserves the blocks of the next `entries` entries (1 MiB ahead at a time) so `put` never stores into an
+    /// unbacked page of the mapping, which raises SIGBUS on a full disk. Slots lie below the entries, so they are
+    /// covered too (a file loaded at start-up has nothing counted as reserved).
+    func reserve(entries: Int) throws(StoreError) {
+        let last = min(maxEntries, Int(indexCount) + entries)
+        try file.reserve(through: Self.headerSize + slotCount * 4 + last * Self.entrySize, ahead: 1 << 20)
+    }
+
+    /// Adds an entry; false when the file is full. Call `reserve(entries:)` first.
     func put(key: String, physicalOffset: Int64, storeTimestamp: Int64) -> Bool {
         let count = Int(indexCount)
         guard count < maxEntries else { return false }

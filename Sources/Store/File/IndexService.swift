@@ -45,7 +45,7 @@ final class IndexService: Sendable {
                 FileSystem.remove(path)
                 continue
             }
-            let file = try MappedFile.open(path: path, startOffset: 0, size: fileSize, sparse: true)
+            let file = try MappedFile.open(path: path, startOffset: 0, size: fileSize, reserving: 0)
             let index = IndexFile(file: file, slotCount: slotCount, maxEntries: maxEntries)
             // Once one file is untrusted, later ones are too: their entries chain on from it.
             if !cleanShutdown && (destroyed > 0 || index.endTimestamp > indexTimestamp) {
@@ -81,22 +81,27 @@ final class IndexService: Sendable {
 
     /// Indexes a message's keys; ROLLBACK records are not indexed. Returns the timestamp of a file that filled up
     /// (for the checkpoint's `indexMsgTimestamp`), if any.
-    func put(keys: [String], physicalOffset: Int64, storeTimestamp: Int64) -> Int64? {
+    /// - Throws: `noSpace` (or `io`) when an index file cannot be created or its entries' blocks reserved; the
+    ///   room for all of the message's keys is reserved before the first is written, so a retry does not add
+    ///   duplicates.
+    func put(keys: [String], physicalOffset: Int64, storeTimestamp: Int64) throws(StoreError) -> Int64? {
         guard !keys.isEmpty else { return nil }
-        return state.withLock { state -> Int64? in
+        return try state.withLock { state throws(StoreError) -> Int64? in
             // Replays of already indexed records (recovery, the trailing dispatcher) add nothing.
             if let last = state.files.last, physicalOffset < last.endPhysicalOffset
                 || (physicalOffset == last.endPhysicalOffset && last.indexCount > 1) {
                 return nil
             }
             var filled: Int64?
-            for key in keys {
-                guard let file = writableFile(&state, beginPhysicalOffset: physicalOffset, timestamp: storeTimestamp,
-                                              filled: &filled) else { return filled }
+            for (number, key) in keys.enumerated() {
+                var file = try writableFile(&state, beginPhysicalOffset: physicalOffset, timestamp: storeTimestamp,
+                                            filled: &filled)
+                try file.reserve(entries: keys.count - number)
                 if !file.put(key: key, physicalOffset: physicalOffset, storeTimestamp: storeTimestamp) {
-                    guard let next = writableFile(&state, beginPhysicalOffset: physicalOffset,
-                                                  timestamp: storeTimestamp, filled: &filled) else { return filled }
-                    _ = next.put(key: key, physicalOffset: physicalOffset, storeTimestamp: storeTimestamp)
+                    file = try writableFile(&state, beginPhysicalOffset: physicalOffset, timestamp: storeTimestamp,
+                                            filled: &filled)
+                    try file.reserve(entries: keys.count - number)
+                    _ = file.put(key: key, physicalOffset: physicalOffset, storeTimestamp: storeTimestamp)
                 }
             }
             return filled
@@ -104,30 +109,27 @@ final class IndexService: Sendable {
     }
 
     private func writableFile(_ state: inout State, beginPhysicalOffset: Int64, timestamp: Int64,
-                              filled: inout Int64?) -> IndexFile? {
+                              filled: inout Int64?) throws(StoreError) -> IndexFile {
         if let last = state.files.last, !last.isFull { return last }
         let previous = state.files.last
-        if let previous {
-            previous.file.flush()
-            filled = previous.endTimestamp
-        }
         var name = Self.fileName(milliseconds: clock())
         var bump: Int64 = 1
         while FileSystem.exists(directory + "/" + name) {
             name = Self.fileName(milliseconds: clock() + bump)
             bump += 1
         }
-        do {
-            let mapped = try MappedFile.open(path: directory + "/" + name, startOffset: 0, size: fileSize, sparse: true)
-            let index = IndexFile(file: mapped, slotCount: slotCount, maxEntries: maxEntries)
-            index.initializeHeader(beginTimestamp: previous?.endTimestamp ?? timestamp,
-                                   beginPhysicalOffset: previous?.endPhysicalOffset ?? beginPhysicalOffset)
-            state.files.append(index)
-            return index
-        } catch {
-            logger.error("cannot create index file", metadata: ["store.error": "\(error)"])
-            return nil
+        // The header and slot table are written at random; entries are appended, and reserved as they grow.
+        let mapped = try MappedFile.open(path: directory + "/" + name, startOffset: 0, size: fileSize,
+                                         reserving: IndexFile.headerSize + slotCount * 4)
+        if let previous {
+            previous.file.flush()
+            filled = previous.endTimestamp
         }
+        let index = IndexFile(file: mapped, slotCount: slotCount, maxEntries: maxEntries)
+        index.initializeHeader(beginTimestamp: previous?.endTimestamp ?? timestamp,
+                               beginPhysicalOffset: previous?.endPhysicalOffset ?? beginPhysicalOffset)
+        state.files.append(index)
+        return index
     }
 
     /// Candidate physical offsets for `key`, newest first, from files overlapping `[begin, end]`.

@@ -22,6 +22,10 @@ final class MappedFile: @unchecked Sendable {
     let flushedPosition = Atomic<Int>(0)
     /// Pages before this position were handed back with `releaseResidentPages` (see `MappedFile+Residency`).
     let releasedPosition = Atomic<Int>(0)
+    /// Bytes from the start of the file whose blocks the file system has reserved (`fallocate`). A store through
+    /// the mapping into an unreserved page faults with SIGBUS when the file system is full, so every writer calls
+    /// `reserve(through:ahead:)` before writing; only the segment's single writer moves it.
+    let reservedBytes = Atomic<Int>(0)
     /// Store time of the newest record (commit log) or file mtime when loaded; drives retention.
     let lastModifiedMilliseconds = Atomic<Int64>(0)
 
@@ -44,25 +48,41 @@ final class MappedFile: @unchecked Sendable {
         return String(repeating: "0", count: max(0, 20 - digits.count)) + digits
     }
 
-    /// Opens (or creates, reserving the blocks with `fallocate` unless `sparse`) and maps a segment.
-    static func open(directory: String, startOffset: Int64, size: Int, sparse: Bool = false)
-        throws(StoreError) -> MappedFile {
+    /// Opens (or creates) and maps a segment; see `open(path:startOffset:size:reserving:)`.
+    static func open(directory: String, startOffset: Int64, size: Int, reserving: Int) throws(StoreError)
+        -> MappedFile {
         let path = directory + "/" + fileName(startOffset: startOffset)
-        return try open(path: path, startOffset: startOffset, size: size, sparse: sparse)
+        return try open(path: path, startOffset: startOffset, size: size, reserving: reserving)
     }
 
-    static func open(path: String, startOffset: Int64, size: Int, sparse: Bool) throws(StoreError) -> MappedFile {
+    /// Opens (or creates) and maps a file of `size` bytes.
+    ///
+    /// A new file gets the blocks of its first `reserving` bytes before it is mapped (`posix_fallocate`, never a
+    /// sparse `ftruncate` alone); when the file system cannot provide them the file is removed again and the call
+    /// throws `noSpace`, so a full disk refuses the write that needed the file instead of killing the process.
+    /// An existing file is mapped as it is, with nothing counted as reserved: reads must keep working on a full
+    /// disk, and writers reserve what they touch first.
+    static func open(path: String, startOffset: Int64, size: Int, reserving: Int) throws(StoreError) -> MappedFile {
         let descriptor = Glibc.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw StoreError(.io, "open \(path)", errno: errno) }
         var info = stat()
         fstat(descriptor, &info)
-        if Int(info.st_size) != size {
-            let reserved = sparse ? -1 : posix_fallocate(descriptor, 0, off_t(size))
-            if reserved != 0 && ftruncate(descriptor, off_t(size)) != 0 {
-                let code = errno
+        var reserved = 0
+        if info.st_size == 0 {
+            let wanted = min(max(reserving, 0), size)
+            let code = wanted > 0 ? posix_fallocate(descriptor, 0, off_t(wanted)) : 0
+            if code != 0 {
                 close(descriptor)
-                throw StoreError(.io, "size \(path) to \(size) bytes", errno: code)
+                unlink(path)
+                throw StoreError.noSpace(reserving: 0..<wanted, of: path, errno: code)
             }
+            reserved = wanted
+        }
+        if Int(info.st_size) != size && reserved != size && ftruncate(descriptor, off_t(size)) != 0 {
+            let code = errno
+            close(descriptor)
+            if info.st_size == 0 { unlink(path) }
+            throw StoreError(.io, "size \(path) to \(size) bytes", errno: code)
         }
         guard let base = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_SHARED, descriptor, 0), base != MAP_FAILED
         else {
@@ -71,8 +91,29 @@ final class MappedFile: @unchecked Sendable {
             throw StoreError(.io, "mmap \(path)", errno: code)
         }
         let file = MappedFile(path: path, startOffset: startOffset, size: size, base: base, descriptor: descriptor)
+        file.reservedBytes.store(reserved, ordering: .relaxed)
         file.lastModifiedMilliseconds.store(FileSystem.modificationTimeMilliseconds(path) ?? 0, ordering: .relaxed)
         return file
+    }
+
+    /// Makes sure the blocks of `[0, end)` are reserved before a writer stores into them through the mapping.
+    /// Reserves up to `ahead` bytes past what is reserved in one call (so the common case is one atomic load), and
+    /// falls back to exactly `end` when the larger request does not fit.
+    /// - Throws: `noSpace` when the file system cannot provide the blocks; nothing was written then.
+    func reserve(through end: Int, ahead: Int) throws(StoreError) {
+        let end = min(end, size)
+        let reserved = reservedBytes.load(ordering: .acquiring)
+        guard end > reserved else { return }
+        let pageMask = Self.pageSize - 1
+        let generous = min(size, (max(end, reserved + ahead) + pageMask) & ~pageMask)
+        if posix_fallocate(descriptor, off_t(reserved), off_t(generous - reserved)) == 0 {
+            reservedBytes.store(generous, ordering: .releasing)
+            return
+        }
+        let exact = min(size, (end + pageMask) & ~pageMask)
+        let code = posix_fallocate(descriptor, off_t(reserved), off_t(exact - reserved))
+        guard code == 0 else { throw StoreError.noSpace(reserving: reserved..<exact, of: path, errno: code) }
+        reservedBytes.store(exact, ordering: .releasing)
     }
 
     var endOffset: Int64 { startOffset + Int64(size) }
@@ -102,7 +143,8 @@ final class MappedFile: @unchecked Sendable {
     /// bytes. Uses `MADV_POPULATE_WRITE` (Linux 5.14+), else reads one byte per page.
     func warm(from position: Int = 0, to end: Int? = nil) {
         let start = position & ~(Self.pageSize - 1)
-        let end = min(end ?? size, size)
+        // Never past the reserved blocks: faulting in an unbacked page can raise SIGBUS on a full disk (tmpfs).
+        let end = min(end ?? size, size, reservedBytes.load(ordering: .acquiring))
         guard start < end else { return }
         let madvisePopulateWrite: Int32 = 23
         if madvise(base + start, end - start, madvisePopulateWrite) == 0 { return }
@@ -122,11 +164,18 @@ final class MappedFile: @unchecked Sendable {
     func zeroTail(from position: Int) {
         guard position < size else { return }
         // Shrinking and re-extending the file zeroes the tail without touching every page (recovery only: no
-        // reader can fault on the briefly missing pages yet).
+        // reader can fault on the briefly missing pages yet). The tail is a hole afterwards: its blocks are
+        // reserved again, or left for the next writer to reserve when the disk is full.
         let pageStart = position & ~(Self.pageSize - 1)
         _ = msync(base + pageStart, Self.pageSize, MS_SYNC)
-        if ftruncate(descriptor, off_t(position)) != 0 || ftruncate(descriptor, off_t(size)) != 0 {
-            memset(base + position, 0, size - position)
+        if ftruncate(descriptor, off_t(position)) == 0 && ftruncate(descriptor, off_t(size)) == 0 {
+            let reserved = min(reservedBytes.load(ordering: .relaxed), position)
+            let whole = posix_fallocate(descriptor, off_t(reserved), off_t(size - reserved)) == 0
+            reservedBytes.store(whole ? size : reserved, ordering: .releasing)
+        } else {
+            // Holes read as zeroes already; only reserved bytes may be stored into.
+            let reserved = reservedBytes.load(ordering: .relaxed)
+            if reserved > position { memset(base + position, 0, reserved - position) }
         }
         _ = fdatasync(descriptor)
     }

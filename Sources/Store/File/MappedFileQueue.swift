@@ -7,13 +7,13 @@ import Synchronization
 final class MappedFileQueue: Sendable {
     let directory: String
     let fileSize: Int
-    let sparse: Bool
     let files = Mutex<[MappedFile]>([])
 
-    init(directory: String, fileSize: Int, sparse: Bool = false) {
+    /// New segments get all their blocks reserved when created (commit log and consume queue segments are
+    /// written front to back until full, so the whole file will be needed anyway).
+    init(directory: String, fileSize: Int) {
         self.directory = directory
         self.fileSize = fileSize
-        self.sparse = sparse
     }
 
     /// Maps every segment found on disk, each marked fully written (recovery then sets the real positions).
@@ -32,7 +32,7 @@ final class MappedFileQueue: Sendable {
             guard length == fileSize, let start = Int64(name) else {
                 throw StoreError(.corruptLayout, "\(path) has \(length) bytes, expected \(fileSize)")
             }
-            let file = try MappedFile.open(path: path, startOffset: start, size: fileSize, sparse: sparse)
+            let file = try MappedFile.open(path: path, startOffset: start, size: fileSize, reserving: fileSize)
             file.wrotePosition.store(fileSize, ordering: .relaxed)
             file.flushedPosition.store(fileSize, ordering: .relaxed)
             loaded.append(file)
@@ -56,13 +56,15 @@ final class MappedFileQueue: Sendable {
     }
 
     /// Creates the segment starting at `startOffset` and appends it to the list (or reuses `prepared`).
+    /// - Throws: `noSpace` when the file system cannot reserve the segment's blocks (nothing is appended then).
     func appendFile(startOffset: Int64, prepared: MappedFile? = nil) throws(StoreError) -> MappedFile {
         let file: MappedFile
         if let prepared, prepared.startOffset == startOffset {
             file = prepared
         } else {
             if files.withLock({ $0.isEmpty }) { try FileSystem.makeDirectories(directory, as: StoreError.self) }
-            file = try MappedFile.open(directory: directory, startOffset: startOffset, size: fileSize, sparse: sparse)
+            file = try MappedFile.open(directory: directory, startOffset: startOffset, size: fileSize,
+                                       reserving: fileSize)
         }
         file.wrotePosition.store(0, ordering: .releasing)
         file.flushedPosition.store(0, ordering: .relaxed)
