@@ -40,42 +40,39 @@ final class ConsumeQueue: Sendable {
     /// - Returns: false when a segment could not be created or its blocks reserved (a full disk); the dispatcher
     ///   then retries the same record later.
     @discardableResult
-    func put(_ unit: ConsumeQueueUnit, queueOffset: Int64) -> Bool {
-        writeLock.withLock { _ in
-            if unit.physicalOffset + Int64(unit.size) <= maxPhysicalOffset.load(ordering: .relaxed) { return true }
+    /// - Throws: `StoreError` when a segment cannot be created or its blocks reserved (`noSpace` for a full disk);
+    ///   nothing was written then, so the call can be repeated.
+    func put(_ unit: ConsumeQueueUnit, queueOffset: Int64) throws(StoreError) {
+        try writeLock.withLock { _ throws(StoreError) in
+            if unit.physicalOffset + Int64(unit.size) <= maxPhysicalOffset.load(ordering: .relaxed) { return }
             let expected = queueOffset * Int64(ConsumeQueueFormat.unitSize)
             var current = files.maxOffset
             if files.last == nil {
                 let start = expected - expected % Int64(files.fileSize)
-                guard (try? files.appendFile(startOffset: start)) != nil else { return false }
+                _ = try files.appendFile(startOffset: start)
                 current = start
                 if expected > start { minOffsetStorage.store(queueOffset, ordering: .releasing) }
             }
-            if expected < current { return true }
+            if expected < current { return }
             while current < expected {
-                guard writeUnit(.blank, at: current) else { return false }
+                try writeUnit(.blank, at: current)
                 current += Int64(ConsumeQueueFormat.unitSize)
             }
-            guard writeUnit(unit, at: expected) else { return false }
+            try writeUnit(unit, at: expected)
             maxPhysicalOffset.store(unit.physicalOffset + Int64(unit.size), ordering: .releasing)
-            return true
         }
     }
 
-    private func writeUnit(_ unit: ConsumeQueueUnit, at byteOffset: Int64) -> Bool {
+    private func writeUnit(_ unit: ConsumeQueueUnit, at byteOffset: Int64) throws(StoreError) {
         var file = files.last!
         if file.isFull {
-            guard let next = try? files.appendFile(startOffset: file.endOffset) else { return false }
-            file = next
+            file = try files.appendFile(startOffset: file.endOffset)
         }
         let position = Int(byteOffset - file.startOffset)
         // A segment loaded at start-up has nothing counted as reserved: reserve before storing through the mapping.
-        guard (try? file.reserve(through: position + ConsumeQueueFormat.unitSize, ahead: file.size)) != nil else {
-            return false
-        }
+        try file.reserve(through: position + ConsumeQueueFormat.unitSize, ahead: file.size)
         ConsumeQueueFormat.write(unit, to: file.base + position)
         file.wrotePosition.store(position + ConsumeQueueFormat.unitSize, ordering: .releasing)
-        return true
     }
 
     /// Loads the segments and finds the end of valid units (`ConsumeQueue#recover`): units with offset >= 0 and

@@ -76,7 +76,11 @@ extension FileMessageStore {
             let tagsCode = decoded.tagsCode
             let queue = consumeQueue(topic: decoded.topic, queueId: decoded.queueId, create: true)!
             let unit = ConsumeQueueUnit(physicalOffset: physicalOffset, size: decoded.totalSize, tagsCode: tagsCode)
-            guard queue.put(unit, queueOffset: decoded.queueOffset.rawValue) else { return false }
+            do {
+                try queue.put(unit, queueOffset: decoded.queueOffset.rawValue)
+            } catch {
+                return skipUnlessOutOfSpace(error, topic: decoded.topic, physicalOffset: physicalOffset)
+            }
             if running.load(ordering: .relaxed), !listeners.withLock({ $0.isEmpty }) {
                 let arrival = MessageArrival(topic: decoded.topic, queueId: decoded.queueId,
                                              queueOffset: decoded.queueOffset, tagsCode: tagsCode,
@@ -100,9 +104,20 @@ extension FileMessageStore {
                     checkpoint.indexMessageTimestamp.store(filled, ordering: .relaxed)
                 }
             } catch {
-                return false
+                return skipUnlessOutOfSpace(error, topic: decoded.topic, physicalOffset: physicalOffset)
             }
         }
+        return true
+    }
+
+    /// A full disk pauses dispatch until space returns (false: the dispatcher retries the record). Any other failure
+    /// (a topic whose consume-queue directory name is too long for the file system, a permission problem) would
+    /// never heal by retrying and would stop dispatch for every topic: the record is skipped for that queue or index
+    /// with an error log line, and stays in the commit log.
+    private func skipUnlessOutOfSpace(_ error: StoreError, topic: String, physicalOffset: Int64) -> Bool {
+        if error.code == .noSpace { return false }
+        logger.error("record not dispatched: \(error)",
+                     metadata: ["store.topic": "\(topic)", "store.offset": "\(physicalOffset)"])
         return true
     }
 
