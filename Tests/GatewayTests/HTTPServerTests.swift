@@ -63,6 +63,21 @@ import Testing
         }
     }
 
+    /// Issue 10: a client that sends its whole body before reading (no `Expect: 100-continue`) saw a connection reset,
+    /// because the server answered 413 and closed while the body was still arriving. The body is now read and
+    /// discarded, the 413 follows, and the connection stays usable.
+    @Test func aClientThatSendsAnOverLimitBodyWithoutExpectReadsThe413() async throws {
+        try await withGateway(configure: { $0.maxBodyBytes = 1 << 20 }) { _, port in
+            let client = try HTTPTestClient(port: port)
+            let response = try await client.request("POST", "/v1/topics/T/messages",
+                                                    body: [UInt8](repeating: 65, count: 3 << 20),
+                                                    contentType: "text/plain")
+            #expect(response.status == 413)
+            #expect(response.json?["code"]?.stringValue == "body_too_large")
+            #expect(try await client.request("GET", "/healthz").status == 200)
+        }
+    }
+
     @Test func chunkedBodiesOverTheLimitAreRefusedWith413() async throws {
         try await withGateway(configure: { $0.maxBodyBytes = 1024 }) { _, port in
             let client = try HTTPTestClient(port: port)

@@ -196,6 +196,11 @@ final class HTTPServer: Sendable {
     }
 
     /// A rejection decided from the headers alone, before the body is read.
+    ///
+    /// An announced body over `maxBodyBytes` is refused at once only when the client waits for `100-continue` or the
+    /// body is larger than `lingeringBodyBytes`. Otherwise it is read and discarded and the 413 follows it: most
+    /// clients (Python requests, urllib, most SDKs) send the whole body before reading, and a server that answers
+    /// and closes meanwhile makes them see a connection reset instead of the 413.
     fileprivate func earlyRejection(for exchange: HTTPExchange) -> HTTPRejection? {
         if draining.load(ordering: .relaxed) { return .shuttingDown }
         if openConnections.load(ordering: .relaxed) > configuration.maxConnections, !reaper.evictLongestWaiting() {
@@ -203,10 +208,19 @@ final class HTTPServer: Sendable {
         }
         if let length = exchange.headers.first(where: { $0.0 == "content-length" }).flatMap({ Int($0.1) }),
            length > configuration.maxBodyBytes {
-            return .bodyTooLarge(limit: configuration.maxBodyBytes)
+            let waitsForContinue = exchange.headers.contains {
+                $0.0 == "expect" && $0.1.lowercased() == "100-continue"
+            }
+            if waitsForContinue || length > lingeringBodyBytes {
+                return .bodyTooLarge(limit: configuration.maxBodyBytes)
+            }
+            exchange.bodyTooLarge = true
         }
         return nil
     }
+
+    /// The largest over-limit body read and discarded so that its client can read the 413 (see `earlyRejection`).
+    var lingeringBodyBytes: Int { 4 * configuration.maxBodyBytes }
 
     /// Runs the handler for a complete request (MHD thread) and arms the request deadline if it answers later.
     fileprivate func dispatch(_ exchange: HTTPExchange) -> HTTPResponse? {
