@@ -64,10 +64,13 @@ public final class Gateway: Sendable {
                 requestTimeout: configuration.maxWait + configuration.upstreamGrace,
                 headersTimeout: configuration.headersTimeout),
             handler: router, logger: logger)
-        backend.metrics.connectionGauge = { [weak server] in server?.openConnections.load(ordering: .relaxed) ?? 0 }
-        backend.metrics.inFlightGauge = { [weak server] in server?.inFlightRequests ?? 0 }
-        backend.metrics.retainedGauge = { [weak server] in server?.retainedRequests ?? 0 }
-        backend.metrics.reapedCounter = { [weak server] in server?.reapedConnections ?? 0 }
+        backend.metrics.serverReadings = { [weak server] in
+            guard let server else { return GatewayMetrics.ServerReadings() }
+            return GatewayMetrics.ServerReadings(
+                openConnections: server.openConnections.load(ordering: .relaxed),
+                inFlightRequests: server.inFlightRequests, retainedRequests: server.retainedRequests,
+                reapedConnections: server.reapedConnections)
+        }
     }
 
     /// Binds the listen address and starts serving.

@@ -15,10 +15,15 @@ final class GatewayMetrics: Sendable {
         var messagesReturned = 0
         var requestSecondsSum = 0.0
         var requestCount = 0
-        var connectionGauge: @Sendable () -> Int = { 0 }
-        var inFlightGauge: @Sendable () -> Int = { 0 }
-        var retainedGauge: @Sendable () -> Int = { 0 }
-        var reapedCounter: @Sendable () -> Int = { 0 }
+        var serverReadings: @Sendable () -> ServerReadings = { ServerReadings() }
+    }
+
+    /// What the HTTP server itself counts, read once per scrape.
+    struct ServerReadings: Sendable {
+        var openConnections = 0
+        var inFlightRequests = 0
+        var retainedRequests = 0
+        var reapedConnections = 0
     }
 
     private struct RequestKey: Hashable {
@@ -39,24 +44,10 @@ final class GatewayMetrics: Sendable {
     /// spins instead of entering the kernel.
     private let counters = AdaptiveLock(Counters())
 
-    var connectionGauge: @Sendable () -> Int {
-        get { counters.withLock { $0.connectionGauge } }
-        set { counters.withLock { $0.connectionGauge = newValue } }
-    }
-
-    var inFlightGauge: @Sendable () -> Int {
-        get { counters.withLock { $0.inFlightGauge } }
-        set { counters.withLock { $0.inFlightGauge = newValue } }
-    }
-
-    var retainedGauge: @Sendable () -> Int {
-        get { counters.withLock { $0.retainedGauge } }
-        set { counters.withLock { $0.retainedGauge = newValue } }
-    }
-
-    var reapedCounter: @Sendable () -> Int {
-        get { counters.withLock { $0.reapedCounter } }
-        set { counters.withLock { $0.reapedCounter = newValue } }
+    /// Reads the server's own counts when metrics are rendered (set once, by `Gateway`).
+    var serverReadings: @Sendable () -> ServerReadings {
+        get { counters.withLock { $0.serverReadings } }
+        set { counters.withLock { $0.serverReadings = newValue } }
     }
 
     func recordRequest(route: String, method: String, status: Int, seconds: Double) {
@@ -85,9 +76,7 @@ final class GatewayMetrics: Sendable {
     /// Prometheus text exposition format 0.0.4.
     func render(gauges: [GatewayGauge]) -> String {
         var text = ""
-        let (connections, inFlight, retained, reaped) = counters.withLock {
-            ($0.connectionGauge, $0.inFlightGauge, $0.retainedGauge, $0.reapedCounter)
-        }
+        let server = counters.withLock { $0.serverReadings }()
         counters.withLock { counters in
             Self.family(&text, "tern_gateway_requests_total", "counter", "HTTP requests answered.",
                         Self.labelled(counters.requests, \.labels))
@@ -105,15 +94,15 @@ final class GatewayMetrics: Sendable {
                         Double(counters.requestCount))
         }
         Self.single(&text, "tern_gateway_open_connections", "gauge", "Open HTTP connections.",
-                    Double(connections()))
+                    Double(server.openConnections))
         Self.single(&text, "tern_gateway_in_flight_requests", "gauge", "Requests not yet answered.",
-                    Double(inFlight()))
+                    Double(server.inFlightRequests))
         Self.single(&text, "tern_gateway_retained_requests", "gauge",
                     "Requests still held in memory, answered or not; stays near in-flight unless something leaks.",
-                    Double(retained()))
+                    Double(server.retainedRequests))
         Self.single(&text, "tern_gateway_reaped_connections_total", "counter",
                     "Connections closed for a request head not sent in time, or reclaimed idle near the cap.",
-                    Double(reaped()))
+                    Double(server.reapedConnections))
         var seen = Set<String>()
         for gauge in gauges {
             if seen.insert(gauge.name).inserted {
