@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Core
+import TestSupport
 import Foundation
 
 /// A response read by `HTTPTestClient`.
@@ -30,27 +31,7 @@ final class HTTPTestClient: @unchecked Sendable {
     private var buffer: [UInt8] = []
 
     init(port: Int, timeoutSeconds: Int = 15) throws {
-        #if canImport(Glibc)
-        socketDescriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        #else
-        socketDescriptor = socket(AF_INET, SOCK_STREAM, 0)
-        #endif
-        guard socketDescriptor >= 0 else { throw TestClientError(description: "socket failed") }
-        var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
-        setsockopt(socketDescriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = UInt16(port).bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(socketDescriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard result == 0 else {
-            close(socketDescriptor)
-            throw TestClientError(description: "connect failed: \(errno)")
-        }
+        socketDescriptor = try LoopbackSocket.connect(port: port, receiveTimeoutSeconds: timeoutSeconds)
     }
 
     deinit { close(socketDescriptor) }

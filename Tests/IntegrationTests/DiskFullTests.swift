@@ -69,7 +69,7 @@ import Glibc
         #expect(remark.contains("disk full") && remark.contains("No space left on device"), "\(remark)")
         #expect(tern.process.isRunning, "broker died: \(tern.standardError.suffix(2000))")
 
-        let http = try Self.post(port: Self.port(of: tern.httpAddress), path: "/v1/topics/\(Self.topic)/messages",
+        let http = try Self.post(port: tern.httpPort, path: "/v1/topics/\(Self.topic)/messages",
                                  json: #"{"body":"over http"}"#)
         #expect(http.status == 507, "\(http.text)")
         #expect(http.text.contains("\"code\":\"insufficient_storage\""), "\(http.text)")
@@ -156,27 +156,10 @@ import Glibc
         #expect(found == body, "offset \(offset) not readable", sourceLocation: sourceLocation)
     }
 
-    static func port(of address: String) -> Int {
-        Int(address.split(separator: ":").last ?? "") ?? 0
-    }
-
     /// One HTTP/1.1 POST over a blocking loopback socket, read to the end (`Connection: close`).
     static func post(port: Int, path: String, json: String) throws -> (status: Int, text: String) {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { throw TernProcess.StartError.binaryMissing("socket failed") }
+        let descriptor = try LoopbackSocket.connect(port: port, receiveTimeoutSeconds: 10)
         defer { close(descriptor) }
-        var timeout = timeval(tv_sec: 10, tv_usec: 0)
-        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        #expect(connected == 0)
         let request = "POST \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
             + "Content-Length: \(json.utf8.count)\r\nConnection: close\r\n\r\n\(json)"
         _ = Array(request.utf8).withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, 0) }

@@ -20,7 +20,7 @@ import Testing
             ])
         defer { _ = tern.stop() }
         let pid = tern.process.processIdentifier
-        let port = Int(tern.brokerAddress.split(separator: ":").last ?? "") ?? 0
+        let port = tern.brokerPort
         // Warm the broker's paths once so the baseline includes what any first request allocates.
         let warm = try RawSocket(port: port)
         try warm.sendAll(remotingRequest(code: 21, opaque: 1))

@@ -55,7 +55,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: store) }
         let tern = try TernProcess(storePath: store.path)
         defer { _ = tern.stop() }
-        let httpPort = Int(tern.httpAddress.split(separator: ":").last ?? "") ?? 0
+        let httpPort = tern.httpPort
         for depth in [10, 1_000, 100_000] {
             let response = try httpPost(
                 port: httpPort, path: "/v1/topics/NestedTopic/messages",

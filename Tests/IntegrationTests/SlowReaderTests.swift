@@ -12,7 +12,7 @@ import Testing
         let tern = try TernProcess(storePath: store.path)
         defer { _ = tern.stop() }
         let pid = tern.process.processIdentifier
-        let port = Int(tern.brokerAddress.split(separator: ":").last ?? "") ?? 0
+        let port = tern.brokerPort
         let probe = try RawSocket(port: port)
         try probe.sendAll(remotingRequest(code: 21, opaque: 1))
         _ = try probe.readFrame()
@@ -49,7 +49,7 @@ import Testing
                 "TERN_REMOTING_MAX_PENDING_WRITE_BYTES": "262144",
             ])
         defer { _ = tern.stop() }
-        let port = Int(tern.brokerAddress.split(separator: ":").last ?? "") ?? 0
+        let port = tern.brokerPort
         let reader = try RawSocket(port: port, receiveBufferBytes: 16 * 1024)
         // Unpadded requests: one read batch holds thousands, whose responses pass the 256 KiB bound.
         reader.send(Self.flood(requests: 20_000, paddingBytes: 0), until: .now + .seconds(5))

@@ -12,6 +12,11 @@ public final class TernProcess: @unchecked Sendable {
     public private(set) var namesrvAddress = ""
     public private(set) var brokerAddress = ""
     public private(set) var httpAddress = ""
+    /// The ports of `brokerAddress` and `httpAddress` (0 before start or without a gateway).
+    public var brokerPort: Int { Self.port(of: brokerAddress) }
+    public var httpPort: Int { Self.port(of: httpAddress) }
+
+    private static func port(of address: String) -> Int { Int(address.split(separator: ":").last ?? "") ?? 0 }
     private let output = CapturedOutput()
 
     public enum StartError: Error, CustomStringConvertible {
