@@ -97,8 +97,7 @@ final class HTTPConnectionReaper: Sendable {
 
     /// Starts the sweeps; once, before `stop()`.
     func start() {
-        let nanoseconds = Int(Self.nanoseconds(limits.interval))
-        timer.schedule(deadline: .now() + .nanoseconds(nanoseconds), repeating: .nanoseconds(nanoseconds))
+        timer.schedule(deadline: .now() + limits.interval.dispatchInterval, repeating: limits.interval.dispatchInterval)
         timer.setEventHandler { [weak self] in self?.sweep() }
         started.store(true, ordering: .relaxed)
         timer.resume()
@@ -116,8 +115,8 @@ final class HTTPConnectionReaper: Sendable {
     /// One pass; internal so tests can run it without waiting for the timer.
     func sweep() {
         let now = Self.now()
-        let headersTimeout = Self.nanoseconds(limits.headersTimeout)
-        let idleAfter = Self.nanoseconds(limits.idleReclaimAfter)
+        let headersTimeout = UInt64(limits.headersTimeout.nanoseconds)
+        let idleAfter = UInt64(limits.idleReclaimAfter.nanoseconds)
         records.withLock { records in
             var idle: [(waited: UInt64, record: HTTPConnectionRecord)] = []
             var open = records.count
@@ -159,9 +158,5 @@ final class HTTPConnectionReaper: Sendable {
         records[record.socket] = nil
         _ = shutdown(record.socket, Int32(SHUT_RDWR))
         reaped.wrappingAdd(1, ordering: .relaxed)
-    }
-
-    private static func nanoseconds(_ duration: Duration) -> UInt64 {
-        UInt64(duration.components.seconds) * 1_000_000_000 + UInt64(duration.components.attoseconds / 1_000_000_000)
     }
 }

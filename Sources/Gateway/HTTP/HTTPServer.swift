@@ -247,9 +247,8 @@ final class HTTPServer: Sendable {
     private func armDeadline(for exchange: HTTPExchange) {
         let handler = self.handler
         let requestID = exchange.requestID
-        let nanoseconds = configuration.requestTimeout.components.seconds * 1_000_000_000
-            + configuration.requestTimeout.components.attoseconds / 1_000_000_000
-        DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(nanoseconds))) { [weak exchange] in
+        let deadline = DispatchTime.now() + configuration.requestTimeout.dispatchInterval
+        DispatchQueue.global().asyncAfter(deadline: deadline) { [weak exchange] in
             exchange?.complete(with: handler.response(for: .timedOut, requestID: requestID))
         }
     }
