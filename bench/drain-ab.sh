@@ -21,20 +21,6 @@ disk "$DIR"; echo
 # cpu_ticks PID: user + system clock ticks of the process so far (/proc/PID/stat fields 14 and 15).
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
-# start_on_store BINARY: like start_tern (same config), but keeps the store start_tern would remove.
-start_on_store() {
-    local binary=$1 fifo line
-    fifo=$(mktemp -u "${TMPDIR:-/tmp}/tern-ready.XXXXXX")
-    mkfifo "$fifo"
-    "$binary" start --config "$DIR/store.conf" --store-path "$DIR/store" --namesrv-port 0 --broker-port 0 \
-        --http-port 0 --log-level warning >"$fifo" 2>>"$DIR/store.log" &
-    TERN_PID=$!
-    exec 3<"$fifo"
-    rm -f "$fifo"
-    read -r -t 60 line <&3
-    NAMESRV=$(echo "$line" | sed -nE 's/.*namesrv=([^ ]+).*/\1/p')
-}
-
 echo "== fill: $FILL_SECONDS s of batches of 32 x 1 KiB (binary: $BEFORE)"
 TERN=$BEFORE start_tern "$DIR/store"
 "$BEFORE" bench producer --namesrv "$NAMESRV" --topic BenchDrain --threads 64 --size 1024 --batch 32 \
@@ -45,7 +31,7 @@ for round in $(seq 1 "$ROUNDS"); do
     for side in before after; do
         binary=$BEFORE
         [ "$side" = after ] && binary=$AFTER
-        start_on_store "$binary"
+        TERN=$binary KEEP_STORE=1 start_tern "$DIR/store"
         echo "round $round, $side:"
         ticks_before=$(cpu_ticks "$TERN_PID")
         "$binary" bench consumer --namesrv "$NAMESRV" --topic BenchDrain --connections 2 \

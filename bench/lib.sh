@@ -3,11 +3,11 @@
 
 TERN=${TERN:-.build/release/tern}
 
-# start_tern STORE_DIR [extra tern start flags...]
+# start_tern STORE_DIR [extra tern start flags...]: starts on a fresh store, or on the one there with KEEP_STORE=1.
 start_tern() {
     local store=$1
     shift
-    rm -rf "$store"
+    [ "${KEEP_STORE:-0}" = 1 ] || rm -rf "$store"
     local fifo
     fifo=$(mktemp -u "${TMPDIR:-/tmp}/tern-ready.XXXXXX")
     mkfifo "$fifo"
